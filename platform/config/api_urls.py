@@ -1,0 +1,26 @@
+"""/api/v1/: every data endpoint lives under /api/v1/o/<org_slug>/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from audit.api import AuditEventViewSet
+from tenancy.api.views import DepartmentViewSet, MemberViewSet, MeView
+
+router = SimpleRouter()
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("members", MemberViewSet, basename="member")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+
+class SchemaView(SpectacularAPIView):
+    tenant_exempt = True  # describes the API; holds no tenant data
+
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("me/", MeView.as_view(), name="me"),
+    path("o/<slug:org_slug>/", include(router.urls)),
+]

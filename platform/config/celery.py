@@ -1,0 +1,21 @@
+"""The Celery app. Queues: `default` for ordinary work, `models` for the model worker
+(run with concurrency 1 per GPU). Tasks take ids and an explicit org_id."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("platform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = [Queue("default"), Queue("models")]
+app.conf.beat_schedule = {
+    "purge-expired-invitations": {
+        "task": "tenancy.purge_expired_invitations",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+app.autodiscover_tasks()

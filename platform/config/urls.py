@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Platform operators"
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("", include("tenancy.urls")),
+    path("", include("audit.urls")),
+    path("", include("ops.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("django-admin/", admin.site.urls),
+]

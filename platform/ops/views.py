@@ -1,0 +1,81 @@
+"""Liveness, readiness and the workers' status page."""
+
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.views.generic import TemplateView
+
+from ops.selectors import queues_without_live_worker, worker_status
+from tenancy.roles import ADMINS
+from tenancy.views.base import OrgView
+
+
+def healthz(request) -> HttpResponse:
+    """The process is alive; says nothing about its dependencies."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+healthz.tenant_exempt = True
+
+
+def check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:
+        return f"database unreachable: {exc.__class__.__name__}"
+    return None
+
+
+def check_broker() -> str | None:
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return f"broker unreachable: {exc.__class__.__name__}"
+    return None
+
+
+def check_workers() -> str | None:
+    try:
+        missing = queues_without_live_worker()
+    except Exception as exc:
+        return f"worker heartbeats unreadable: {exc.__class__.__name__}"
+    if missing:
+        return "no live worker for queue(s): " + ", ".join(missing)
+    return None
+
+
+def readyz(request) -> JsonResponse:
+    """Ready to serve: database and broker reachable, a live worker on every queue."""
+    started = time.monotonic()
+    checks = {"database": check_database(), "broker": check_broker(), "workers": check_workers()}
+    ok = not any(checks.values())
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "checks": {name: error or "ok" for name, error in checks.items()},
+        "duration_ms": round((time.monotonic() - started) * 1000, 1),
+    }
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+readyz.tenant_exempt = True
+
+
+class StatusView(OrgView, TemplateView):
+    allowed_roles = ADMINS
+    template_name = "ops/status.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            workers=worker_status(),
+            checks={"database": check_database(), "broker": check_broker()},
+            missing_queues=queues_without_live_worker(),
+            broker_kind="Redis" if settings.CELERY_BROKER_URL.startswith("redis") else "file-based",
+        )
+        return context

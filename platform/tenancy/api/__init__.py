@@ -1,0 +1,3 @@
+from tenancy.api.base import OrgViewSet
+
+__all__ = ["OrgViewSet"]

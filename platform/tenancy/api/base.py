@@ -1,0 +1,68 @@
+"""OrgViewSet: the one mandatory base for every API endpoint under /api/v1/o/<org_slug>/.
+
+Like OrgView, it resolves the organisation and the caller's membership before the handler
+runs (outsiders get 404, insufficient roles 403) and runs the handler inside the tenant
+context. Subclasses may not override get_queryset: the only queryset entry point is the
+model's scoped manager, narrowed if needed through `scope_queryset`.
+"""
+
+from typing import ClassVar
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import exceptions, viewsets
+from rest_framework.permissions import SAFE_METHODS
+
+from tenancy.access import NotAMember, resolve_membership
+from tenancy.context import org_context
+
+
+class OrgViewSet(viewsets.GenericViewSet):
+    read_roles: ClassVar[frozenset[str]]
+    write_roles: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise ImproperlyConfigured(
+                f"{cls.__name__} overrides get_queryset; override scope_queryset instead"
+            )
+        if not getattr(cls, "read_roles", None):
+            raise ImproperlyConfigured(f"{cls.__name__} must set read_roles")
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)  # authentication and IsAuthenticated
+        try:
+            organization, membership = resolve_membership(request.user, kwargs["org_slug"])
+        except NotAMember:
+            raise exceptions.NotFound("No such organisation.") from None
+        roles = self.read_roles if request.method in SAFE_METHODS else self.write_roles
+        if membership.role not in roles:
+            raise exceptions.PermissionDenied("Your role does not allow this.")
+        self.organization = organization
+        self.membership = membership
+        self._tenant = org_context(organization)
+        self._tenant.__enter__()
+
+    def dispatch(self, request, *args, **kwargs):
+        self._tenant = None
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+            if self._tenant is not None and not response.is_rendered:
+                response = response.render()
+            return response
+        finally:
+            if self._tenant is not None:
+                self._tenant.__exit__(None, None, None)
+
+    def get_queryset(self):
+        # `queryset` names the model through its unscoped manager (so that schema
+        # generation can read it without a tenant); rows always come from the scoped one.
+        return self.scope_queryset(self.queryset.model.objects.all())
+
+    def scope_queryset(self, queryset):
+        return queryset
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        context["organization"] = getattr(self, "organization", None)
+        return context

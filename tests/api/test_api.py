@@ -1,0 +1,152 @@
+"""The API: token authentication, organisation scoping, roles, bad input."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.services import api_token_regenerate
+from audit.models import AuditEvent
+from tenancy.context import org_context
+from tenancy.models import Department
+
+ADMIN = {"alice"}
+EVERYONE = {"alice", "erin", "mona", "emil"}
+
+# route name -> (kwargs builder, roles allowed to read)
+ENDPOINTS = {
+    "api:department-list": (lambda c: {}, EVERYONE),
+    "api:department-detail": (lambda c: {"pk": c.support.pk}, EVERYONE),
+    "api:member-list": (lambda c: {}, ADMIN),
+    "api:member-detail": (lambda c: {"pk": c.member("emil").pk}, ADMIN),
+    "api:audit-event-list": (lambda c: {}, ADMIN),
+}
+
+
+def url(name, cast, org=None):
+    return reverse(name, kwargs={"org_slug": (org or cast.org_a).slug, **ENDPOINTS[name][0](cast)})
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_regenerate(user=user)}")
+    return client
+
+
+def test_every_org_endpoint_is_covered():
+    from django.urls import get_resolver
+
+    from tenancy.checks import iter_patterns
+
+    routes = {p.name for r, p in iter_patterns(get_resolver()) if r.startswith("api/v1/o/")}
+    assert routes == {name.split(":")[1] for name in ENDPOINTS}
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_anonymous_gets_401(cast, name):
+    response = APIClient().get(url(name, cast))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_member_of_another_organisation_gets_404(cast, name):
+    response = token_client(cast.bob).get(url(name, cast))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_outsider_gets_404(cast, name):
+    assert token_client(cast.olga).get(url(name, cast)).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_roles(cast, name):
+    allowed = ENDPOINTS[name][1]
+    for person in sorted(EVERYONE):
+        response = token_client(getattr(cast, person)).get(url(name, cast))
+        assert response.status_code == (200 if person in allowed else 403), person
+
+
+def test_list_contains_only_own_organisation(cast):
+    response = token_client(cast.alice).get(url("api:department-list", cast))
+    assert [d["name"] for d in response.json()["results"]] == ["Sales", "Support"]
+    members = token_client(cast.alice).get(url("api:member-list", cast)).json()["results"]
+    assert {m["email"] for m in members} == {
+        "alice@example.com",
+        "erin@example.com",
+        "mona@example.com",
+        "emil@example.com",
+    }
+
+
+def test_object_of_another_organisation_is_404(cast):
+    foreign = reverse(
+        "api:department-detail", kwargs={"org_slug": cast.org_a.slug, "pk": cast.b_department.pk}
+    )
+    assert token_client(cast.alice).get(foreign).status_code == 404
+
+
+def test_admin_creates_department_and_it_is_audited(cast):
+    response = token_client(cast.alice).post(
+        url("api:department-list", cast), {"name": "Legal"}, format="json"
+    )
+    assert response.status_code == 201
+    with org_context(cast.org_a):
+        assert Department.objects.filter(name="Legal").exists()
+        assert AuditEvent.objects.filter(action="department.created", actor=cast.alice).exists()
+
+
+def test_employee_cannot_create_department(cast):
+    response = token_client(cast.emil).post(
+        url("api:department-list", cast), {"name": "Legal"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "fragment"),
+    [
+        ({}, "name", "required"),
+        ({"name": "Support"}, "name", "already exists"),
+        ({"name": "x" * 121}, "name", "no more than 120"),
+    ],
+)
+def test_bad_department_input_is_a_400_naming_the_field(cast, payload, field, fragment):
+    response = token_client(cast.alice).post(
+        url("api:department-list", cast), payload, format="json"
+    )
+    assert response.status_code == 400
+    assert fragment in " ".join(response.json()[field])
+
+
+def test_bad_token_is_401(cast):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert client.get(url("api:department-list", cast)).status_code == 401
+
+
+def test_regenerated_token_replaces_the_old_one(cast):
+    old = api_token_regenerate(user=cast.alice)
+    api_token_regenerate(user=cast.alice)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {old}")
+    assert client.get(url("api:department-list", cast)).status_code == 401
+
+
+def test_me_lists_only_own_organisations(cast):
+    data = token_client(cast.alice).get(reverse("api:me")).json()
+    assert data["email"] == "alice@example.com"
+    assert [o["slug"] for o in data["organizations"]] == [cast.org_a.slug]
+
+
+def test_openapi_schema_is_generated(cast):
+    response = APIClient().get(
+        reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    )
+    assert response.status_code == 200
+    paths = response.json()["paths"] if response["Content-Type"].endswith("json") else None
+    if paths is None:
+        import yaml
+
+        paths = yaml.safe_load(response.content)["paths"]
+    assert "/api/v1/o/{org_slug}/departments/" in paths

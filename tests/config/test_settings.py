@@ -1,0 +1,86 @@
+"""Settings come from the environment and fail loudly on bad values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_python(code: str, **env_overrides: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"PLATFORM_TESTING", "DEBUG"}}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "platform")])
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "fragment"),
+    [
+        ("DEBUG", "maybe", "DEBUG must be one of"),
+        ("DB_CONN_MAX_AGE", "ten", "DB_CONN_MAX_AGE must be an integer, got 'ten'"),
+        ("DATABASE_URL", "mysql://x/y", "DATABASE_URL must be a URL with scheme postgres"),
+        ("CELERY_BROKER_URL", "amqp://x", "CELERY_BROKER_URL must be a URL with scheme redis"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of"),
+        ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT must be at least 1"),
+    ],
+)
+def test_bad_value_fails_at_start_naming_the_variable(variable, value, fragment):
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        **{"DEBUG": "true", variable: value},
+    )
+    assert result.returncode != 0
+    assert fragment in result.stderr
+
+
+def test_secret_key_is_required_in_production():
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        DEBUG="false",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+@pytest.mark.slow
+def test_production_settings_pass_check_deploy():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"PLATFORM_TESTING", "DJANGO_SETTINGS_MODULE"}
+            },
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
+            "DEBUG": "false",
+            "SECRET_KEY": "x7#Kq9!mZ2@vR5$tW8^yB1&nC4*pL6(hJ3)gF0-dS9+aQ2=eU7_iO5~rT1",
+            "ALLOWED_HOSTS": "platform.example.com",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_stdlib_platform_module_is_not_shadowed():
+    result = subprocess.run(
+        [sys.executable, "-c", "import platform; print(platform.system())"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")])},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() in {"Linux", "Darwin", "Windows"}
+    assert not (ROOT / "platform" / "__init__.py").exists()
