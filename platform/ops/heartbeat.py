@@ -14,6 +14,14 @@ logger = logging.getLogger(__name__)
 _stop = threading.Event()
 
 
+def details(queues: list[str]) -> dict:
+    if settings.MODEL_QUEUE not in queues:
+        return {}
+    from slm.runtime import model_status
+
+    return {"models": model_status()}
+
+
 def beat(hostname: str, queues: list[str], started_at) -> None:
     from ops.models import WorkerHeartbeat
 
@@ -25,6 +33,7 @@ def beat(hostname: str, queues: list[str], started_at) -> None:
             "started_at": started_at,
             "last_seen": timezone.now(),
             "stopped_at": None,
+            "details": details(queues),
         },
     )
 

@@ -13,6 +13,8 @@ class WorkerHeartbeat(models.Model):
     started_at = models.DateTimeField()
     last_seen = models.DateTimeField(db_index=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
+    # What the worker reports about itself, e.g. the state of each model it loaded.
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["hostname"]

@@ -23,6 +23,7 @@ def worker_status() -> list[dict]:
             "started_at": w.started_at,
             "last_seen": w.last_seen,
             "alive": w.stopped_at is None and now - w.last_seen <= stale_after(),
+            "models": w.details.get("models", {}),
         }
         for w in WorkerHeartbeat.objects.all()
     ]

@@ -109,7 +109,10 @@ def system_context() -> AbstractContextManager[None]:
 
 
 def reset(*, sync_database: bool = True) -> None:
-    """Drop any tenant state (end of a request or task)."""
+    """Drop any tenant state left behind (end of a request or task)."""
+    leftover = _state.get() != _State()
     _state.set(_State())
-    if sync_database:
+    # Contexts are with-blocks, so normally nothing is left and the database already
+    # holds the empty state; only a leaked context costs a query to clear.
+    if sync_database and leftover:
         _sync_database()

@@ -58,6 +58,7 @@ class OrganizationPolicyForm(forms.ModelForm):
             "min_fluency_level",
             "currency",
             "fiscal_year_start_month",
+            "model_confidence_threshold",
         ]
         labels = {"min_fluency_level": "Minimum AI-fluency level"}
 

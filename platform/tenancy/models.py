@@ -61,6 +61,11 @@ class Organization(models.Model):
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
+    model_confidence_threshold = models.FloatField(
+        default=0.6,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Model outputs less confident than this go to human review (0-1).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -51,7 +51,7 @@ def test_policy_change_is_audited_and_validated(client_for, cast):
             "name": "Acme",
             "anonymity_threshold": 1,
             "min_fluency_level": "capable",
-            "currency": "euro",
+            "currency": "eur",
             "fiscal_year_start_month": 13,
         },
     )
@@ -67,6 +67,7 @@ def test_policy_change_is_audited_and_validated(client_for, cast):
             "anonymity_threshold": 7,
             "min_fluency_level": "adoptive",
             "currency": "EUR",
+            "model_confidence_threshold": 0.7,
             "fiscal_year_start_month": 4,
         },
     )

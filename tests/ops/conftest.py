@@ -34,6 +34,7 @@ def celery_worker_process(live_cast):
         DJANGO_SETTINGS_MODULE="config.test_settings",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
         WORKER_HEARTBEAT_SECONDS="1",
+        SLM_PRELOAD="false",  # load lazily: this worker needs only the embedder
     )
     process = subprocess.Popen(
         [

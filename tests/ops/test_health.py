@@ -1,5 +1,6 @@
 """/healthz, /readyz and the worker heartbeat."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -75,3 +76,26 @@ def test_a_real_worker_process_heartbeats_and_runs_a_task(celery_worker_process,
     row = WorkerHeartbeat.objects.get(hostname=celery_worker_process)
     assert set(row.queues) == {"default", "models"}
     assert row.stopped_at is None
+
+
+@pytest.mark.slow
+def test_a_real_worker_runs_a_model_task_end_to_end(celery_worker_process, live_cast):
+    from slm.models import ModelInvocation
+    from slm.tasks import embed_task
+    from tenancy.context import org_context
+
+    vectors = embed_task.delay(live_cast.org_a.pk, ["summarise tickets", "draft emails"]).get(
+        timeout=180
+    )
+    assert len(vectors) == 2 and len(vectors[0]) == 384
+    with org_context(live_cast.org_a):
+        call = ModelInvocation.objects.get(task="embed")
+    assert call.items == 2 and call.outcome == "ok" and call.device == "cpu"
+    row = WorkerHeartbeat.objects.get(hostname=celery_worker_process)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not row.details.get("models", {}).get(
+        "embedder", ""
+    ).startswith("loaded"):
+        time.sleep(0.5)
+        row.refresh_from_db()
+    assert row.details["models"]["embedder"].startswith("loaded")

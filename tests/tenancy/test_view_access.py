@@ -32,16 +32,27 @@ PAGES = {
     "tenancy:settings": (lambda c: {}, ADMIN, 200),
     "audit:list": (lambda c: {}, ADMIN, 200),
     "ops:status": (lambda c: {}, ADMIN, 200),
+    "slm:model_operations": (lambda c: {}, ADMIN, 200),
+    "slm:review_queue": (lambda c: {}, ADMIN, 200),
+    "slm:review_decide": (lambda c: {"pk": c.review_item.pk}, ADMIN, 302),
 }
-POST_ONLY = {"tenancy:invitation_revoke"}
+POST_ONLY = {"tenancy:invitation_revoke", "slm:review_decide"}
 
 
 @pytest.fixture
 def cast_with_invitation(cast):
+    from slm.models import ReviewItem
     from tenancy.context import system_context
 
     with system_context():
         cast.invitation = InvitationFactory(organization=cast.org_a)
+        cast.review_item = ReviewItem.objects.create(
+            organization=cast.org_a,
+            task="classify",
+            input_text="x",
+            model_output={"label": "a"},
+            confidence=0.2,
+        )
     return cast
 
 
@@ -97,7 +108,7 @@ def test_roles(client_for, cast_with_invitation, name):
         response = fetch(client_for(getattr(cast, person)), name, url_for(name, cast))
         expected = ok_status if person in allowed else 403
         assert response.status_code == expected, (person, response.status_code)
-        if name == "tenancy:invitation_revoke" and person in allowed:
+        if name in POST_ONLY and person in allowed:
             break  # revoking twice is harmless but the first call is the one that matters
 
 

@@ -11,6 +11,7 @@ POLICY_FIELDS = [
     "min_fluency_level",
     "currency",
     "fiscal_year_start_month",
+    "model_confidence_threshold",
 ]
 
 

@@ -15,7 +15,7 @@ from tenancy.forms import (
     MembershipForm,
     OrganizationPolicyForm,
 )
-from tenancy.models import Department, Invitation, Membership, Role
+from tenancy.models import Department, Invitation, Membership, Organization, Role
 from tenancy.roles import ADMINS
 from tenancy.services import invitations, member_import, memberships, organizations
 from tenancy.views.base import OrgView
@@ -242,7 +242,11 @@ class OrganizationSettingsView(OrgView, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        form = OrganizationPolicyForm(request.POST, instance=self.organization)
+        # Validation writes into the form's instance: give it a copy, so that the service
+        # records the saved values as "before" and the page keeps showing them on errors.
+        form = OrganizationPolicyForm(
+            request.POST, instance=Organization.objects.get(pk=self.organization.pk)
+        )
         if form.is_valid():
             organizations.organization_update_policy(
                 organization=self.organization,
@@ -251,6 +255,4 @@ class OrganizationSettingsView(OrgView, TemplateView):
             )
             messages.success(request, "Organisation settings saved.")
             return redirect("tenancy:settings", org_slug=self.organization.slug)
-        # ModelForm validation mutated the instance; reload it so the nav shows saved values.
-        self.organization.refresh_from_db()
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -1,0 +1,310 @@
+"""The model worker's Python API for the other modules: embed, classify, cluster, generate,
+and grounded drafting. Each call runs in the organisation's context, is recorded as a
+ModelInvocation, and routes low-confidence outputs to review (or to the organisation's LLM).
+
+These run synchronously wherever they are called (tests, the embedded default); slm.tasks
+wraps them as Celery tasks on the model queue.
+"""
+
+import logging
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import transaction
+
+from slm import grounding, runtime
+from slm.escalation import EscalationFailed, endpoint_for_context, escalate_classification
+from slm.models import ModelInvocation, ReviewItem
+from tenancy.context import org_context
+from tenancy.models import Organization
+
+logger = logging.getLogger(__name__)
+TEMPERATURES = (0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5)
+
+
+@dataclass
+class _Call:
+    values: dict = field(default_factory=dict)
+
+
+@contextmanager
+def _recorded(organization: Organization, task: str, role: str) -> Iterator[_Call]:
+    """Time one model call and record it, also when it fails."""
+    call = _Call()
+    started = time.perf_counter()
+    try:
+        yield call
+    except Exception as exc:
+        _save_invocation(organization, task, role, started, call, outcome="error", error=str(exc))
+        raise
+    _save_invocation(organization, task, role, started, call)
+
+
+def _save_invocation(organization, task, role, started, call, *, outcome=None, error=""):
+    model = runtime._models.get(role)
+    values = {
+        "batch_size": max(getattr(model, "last_batch_sizes", None) or [1]),
+        **call.values,
+    }
+    if outcome:
+        values["outcome"] = outcome
+    with org_context(organization):
+        ModelInvocation.objects.create(
+            organization=organization,
+            task=task,
+            model=model.spec.name if model else f"{role} (not loaded)",
+            device=model.device if model else "-",
+            latency_ms=(time.perf_counter() - started) * 1000,
+            error=error[:2000],
+            **values,
+        )
+
+
+def embed(texts: list[str], *, organization: Organization, task: str = "embed") -> np.ndarray:
+    with _recorded(organization, task, "embedder") as call:
+        embedder = runtime.get_embedder()
+        vectors = embedder.embed(texts)
+        call.values.update(items=len(texts), input_tokens=sum(embedder.count_tokens(texts)))
+    return vectors
+
+
+@dataclass
+class Classification:
+    label: str
+    confidence: float
+    scores: dict[str, float]
+    routed: str = "ok"  # ok | review | escalated
+    review_item_id: int | None = None
+
+
+def _label_scores(
+    similarities: np.ndarray, example_labels: list[str], labels: list[str]
+) -> np.ndarray:
+    """Per text and label: the mean of the (up to) three most similar examples of that label."""
+    columns = []
+    for label in labels:
+        mask = np.array([lbl == label for lbl in example_labels])
+        sims = np.sort(similarities[:, mask], axis=1)[:, ::-1][:, :3]
+        columns.append(sims.mean(axis=1))
+    return np.stack(columns, axis=1)
+
+
+def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    z = scores / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def calibrate_temperature(
+    example_vectors: np.ndarray, example_labels: list[str], labels: list[str]
+) -> float:
+    """Temperature scaling fitted by leave-one-out on the labelled examples.
+
+    Each example is scored against all the others; the temperature that minimises the
+    negative log-likelihood of its true label makes the softmax a calibrated confidence.
+    """
+    n = len(example_labels)
+    if n < 4 or len(labels) < 2:
+        return 0.05
+    sims = example_vectors @ example_vectors.T
+    np.fill_diagonal(sims, -np.inf)
+    scores = np.stack(
+        [
+            np.where(
+                np.isfinite(s := _label_scores(sims[i : i + 1], example_labels, labels)), s, -1.0
+            )[0]
+            for i in range(n)
+        ]
+    )
+    truth = np.array([labels.index(lbl) for lbl in example_labels])
+    best, best_nll = 0.05, math.inf
+    for temperature in TEMPERATURES:
+        probabilities = _softmax(scores, temperature)[np.arange(n), truth]
+        nll = -np.log(np.clip(probabilities, 1e-9, 1)).mean()
+        if nll < best_nll:
+            best, best_nll = temperature, nll
+    return best
+
+
+def classify(
+    texts: list[str],
+    examples: dict[str, list[str]],
+    *,
+    organization: Organization,
+    task: str = "classify",
+    item_type: str = "",
+    item_ids: list[str] | None = None,
+    route_low_confidence: bool = True,
+) -> list[Classification]:
+    """Label each text with the nearest label by example, with a calibrated confidence."""
+    labels = list(examples)
+    if len(labels) < 2 or any(not e for e in examples.values()):
+        raise ValueError("classify needs at least two labels, each with example texts")
+    example_texts = [t for label in labels for t in examples[label]]
+    example_labels = [label for label in labels for _ in examples[label]]
+    with _recorded(organization, task, "embedder") as call:
+        embedder = runtime.get_embedder()
+        vectors = embedder.embed(list(texts) + example_texts)
+        text_vectors, example_vectors = vectors[: len(texts)], vectors[len(texts) :]
+        temperature = calibrate_temperature(example_vectors, example_labels, labels)
+        scores = _label_scores(text_vectors @ example_vectors.T, example_labels, labels)
+        probabilities = _softmax(scores, temperature)
+        results = [
+            Classification(
+                label=labels[int(row.argmax())],
+                confidence=float(row.max()),
+                scores={label: round(float(p), 4) for label, p in zip(labels, row, strict=True)},
+            )
+            for row in probabilities
+        ]
+        call.values.update(
+            items=len(texts),
+            input_tokens=sum(embedder.count_tokens(list(texts) + example_texts)),
+            confidence=float(np.mean([r.confidence for r in results])) if results else None,
+        )
+        if route_low_confidence:
+            routed = _route_low_confidence(
+                organization, task, texts, results, labels, item_type, item_ids
+            )
+            if routed:
+                call.values["outcome"] = routed
+    return results
+
+
+def _route_low_confidence(organization, task, texts, results, labels, item_type, item_ids) -> str:
+    """Send outputs below the organisation's threshold to its LLM, else to human review."""
+    threshold = organization.model_confidence_threshold
+    routed = ""
+    with org_context(organization), transaction.atomic():
+        endpoint = endpoint_for_context()
+        for index, (text, result) in enumerate(zip(texts, results, strict=True)):
+            if result.confidence >= threshold:
+                continue
+            if endpoint is not None:
+                try:
+                    result.label = escalate_classification(endpoint, text, labels)
+                    result.routed = routed = "escalated"
+                    continue
+                except EscalationFailed as exc:
+                    logger.warning("escalation failed, sending to review: %s", exc)
+            item = ReviewItem.objects.create(
+                organization=organization,
+                task=task,
+                item_type=item_type,
+                item_id=item_ids[index] if item_ids else "",
+                input_text=text,
+                model_output={"label": result.label, "scores": result.scores},
+                confidence=result.confidence,
+            )
+            result.routed, result.review_item_id = "review", item.pk
+            routed = routed or "review"
+    return routed
+
+
+@dataclass
+class Cluster:
+    size: int
+    representatives: list[str]
+    members: list[int]
+
+
+def cluster(texts: list[str], k: int, *, organization: Organization) -> list[Cluster]:
+    """k-means on embeddings; each cluster with the texts closest to its centre."""
+    from sklearn.cluster import KMeans
+
+    if not 1 <= k <= len(texts):
+        raise ValueError(f"k must be between 1 and the number of texts ({len(texts)}), got {k}")
+    with _recorded(organization, "cluster", "embedder") as call:
+        embedder = runtime.get_embedder()
+        vectors = embedder.embed(texts)
+        model = KMeans(n_clusters=k, n_init=10, random_state=0).fit(vectors)
+        clusters = []
+        for index in range(k):
+            members = np.flatnonzero(model.labels_ == index)
+            distances = np.linalg.norm(vectors[members] - model.cluster_centers_[index], axis=1)
+            closest = members[np.argsort(distances)[:3]]
+            clusters.append(
+                Cluster(
+                    size=len(members),
+                    representatives=[texts[i] for i in closest],
+                    members=members.tolist(),
+                )
+            )
+        call.values.update(items=len(texts), input_tokens=sum(embedder.count_tokens(texts)))
+    return sorted(clusters, key=lambda c: -c.size)
+
+
+def generate(
+    conversations: list[list[dict]],
+    *,
+    organization: Organization,
+    max_new_tokens: int = 128,
+    task: str = "generate",
+) -> list[runtime.Generation]:
+    """Generate one reply per conversation (a list of {role, content} messages), batched."""
+    with _recorded(organization, task, "generator") as call:
+        generator = runtime.get_generator()
+        results = generator.generate(conversations, max_new_tokens=max_new_tokens)
+        call.values.update(
+            items=len(conversations),
+            input_tokens=sum(r.input_tokens for r in results),
+            output_tokens=sum(r.output_tokens for r in results),
+            confidence=float(np.mean([r.confidence for r in results])) if results else None,
+        )
+    return results
+
+
+@dataclass
+class Draft:
+    text: str
+    outcome: str  # accepted | retried | fell_back
+    rejected: list[str]  # why earlier attempts were refused
+
+
+def draft_grounded(
+    facts: dict,
+    instructions: str,
+    *,
+    organization: Organization,
+    title: str = "",
+    max_new_tokens: int = 120,
+) -> Draft:
+    """A short text whose every number and name appears in `facts`, or a templated one."""
+    rejected: list[str] = []
+    started = time.perf_counter()
+    for attempt, strict in enumerate((False, True)):
+        [result] = generate(
+            [grounding.prompt(facts, instructions, strict=strict)],
+            organization=organization,
+            max_new_tokens=max_new_tokens,
+            task="draft_attempt",
+        )
+        check = grounding.check_draft(result.text, facts)
+        if check.ok and result.text:
+            outcome = "accepted" if attempt == 0 else "retried"
+            text = result.text
+            break
+        rejected.append(
+            "empty draft"
+            if not result.text
+            else "not in the facts: " + ", ".join(check.unknown_numbers + check.unknown_names)
+        )
+    else:
+        outcome, text = "fell_back", grounding.templated(facts, title)
+    generator = runtime._models.get("generator")
+    with org_context(organization):
+        ModelInvocation.objects.create(
+            organization=organization,
+            task="draft",
+            model=generator.spec.name if generator else "-",
+            device=generator.device if generator else "-",
+            latency_ms=(time.perf_counter() - started) * 1000,
+            outcome=outcome,
+            error="; ".join(rejected)[:2000],
+        )
+    return Draft(text=text, outcome=outcome, rejected=rejected)

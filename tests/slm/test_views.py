@@ -1,0 +1,94 @@
+"""The model-operations page and the review queue, per organisation."""
+
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from slm.models import ModelInvocation, ReviewItem
+from tenancy.context import org_context, system_context
+
+
+def add_calls(org, task, latencies, **extra):
+    with system_context():
+        for ms in latencies:
+            ModelInvocation.objects.create(
+                organization=org,
+                task=task,
+                model="m",
+                device="cpu",
+                latency_ms=ms,
+                items=4,
+                input_tokens=100,
+                output_tokens=50,
+                **extra,
+            )
+
+
+def test_model_operations_shows_own_calls_latency_and_costs(client_for, cast):
+    add_calls(cast.org_a, "classify", [10, 20, 30, 40, 1000])
+    add_calls(cast.org_b, "secret_globex_task", [5])
+    url = reverse("slm:model_operations", kwargs={"org_slug": cast.org_a.slug})
+    response = client_for(cast.alice).get(url)
+    assert response.status_code == 200
+    ops = response.context["ops"]
+    assert ops["totals"]["calls"] == 5 and ops["totals"]["items"] == 20
+    assert ops["totals"]["p50"] == 30
+    assert 800 < ops["totals"]["p95"] <= 1000
+    assert ops["totals"]["llm_cost"] > 0 and ops["totals"]["slm_cost"] > 0
+    body = response.content.decode()
+    assert "classify" in body and "secret_globex_task" not in body
+    csv_text = client_for(cast.alice).get(url + "?format=csv").content.decode()
+    assert "classify" in csv_text and "secret_globex_task" not in csv_text
+
+
+def test_model_operations_empty_state(client_for, cast):
+    url = reverse("slm:model_operations", kwargs={"org_slug": cast.org_a.slug})
+    assert "No model calls yet" in client_for(cast.alice).get(url).content.decode()
+
+
+def make_item(org, label="ai_chat"):
+    with system_context():
+        return ReviewItem.objects.create(
+            organization=org,
+            task="classify",
+            input_text="pi.ai - personal AI",
+            model_output={"label": label},
+            confidence=0.3,
+        )
+
+
+def test_reviewer_corrects_an_item_and_the_label_is_kept(client_for, cast):
+    item = make_item(cast.org_a)
+    url = reverse("slm:review_decide", kwargs={"org_slug": cast.org_a.slug, "pk": item.pk})
+    response = client_for(cast.alice).post(url, {"status": "corrected", "label": "ai_writing"})
+    assert response.status_code == 302
+    with org_context(cast.org_a):
+        item.refresh_from_db()
+        assert (item.status, item.decision, item.reviewer) == (
+            "corrected",
+            {"label": "ai_writing"},
+            cast.alice,
+        )
+        assert AuditEvent.objects.filter(action="review.decided").exists()
+    queue = client_for(cast.alice).get(
+        reverse("slm:review_queue", kwargs={"org_slug": cast.org_a.slug})
+    )
+    assert "pi.ai" not in queue.content.decode()  # no longer pending
+
+
+def test_correction_without_a_label_is_refused(client_for, cast):
+    item = make_item(cast.org_a)
+    url = reverse("slm:review_decide", kwargs={"org_slug": cast.org_a.slug, "pk": item.pk})
+    response = client_for(cast.alice).post(url, {"status": "corrected"}, follow=True)
+    assert "Give the correct label" in response.content.decode()
+    with org_context(cast.org_a):
+        item.refresh_from_db()
+        assert item.status == "pending"
+
+
+def test_deciding_another_organisations_item_is_404(client_for, cast):
+    item = make_item(cast.org_b)
+    url = reverse("slm:review_decide", kwargs={"org_slug": cast.org_a.slug, "pk": item.pk})
+    assert client_for(cast.alice).post(url, {"status": "accepted"}).status_code == 404
+    with org_context(cast.org_b):
+        item.refresh_from_db()
+        assert item.status == "pending"
