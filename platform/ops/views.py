@@ -30,11 +30,19 @@ def check_database() -> str | None:
 
 
 def check_broker() -> str | None:
-    from config.celery import app
+    """Open a connection to the configured broker and make a round trip where it can."""
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            connect_timeout=2,
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+            client = getattr(conn.default_channel, "client", None)
+            if client is not None and hasattr(client, "ping"):
+                client.ping()  # Redis connects lazily: only a command proves it is there
     except Exception as exc:
         return f"broker unreachable: {exc.__class__.__name__}"
     return None

@@ -14,14 +14,14 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     path = chromium_path()
     if path is None:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium is required (REQUIRE_BROWSER=1) but not installed")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     # Playwright's sync API refuses to run inside an asyncio loop; Django's is fine.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -57,7 +57,8 @@ def test_production_settings_pass_check_deploy():
             **{
                 k: v
                 for k, v in os.environ.items()
-                if k not in {"PLATFORM_TESTING", "DJANGO_SETTINGS_MODULE"}
+                if k
+                not in {"PLATFORM_TESTING", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
             },
             "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
             "DEBUG": "false",

@@ -34,15 +34,10 @@ def test_readyz_ok_with_database_broker_and_live_workers(client, db):
 def test_readyz_fails_when_the_broker_is_down(client, db, settings):
     beat("default@test", ["default"])
     beat("models@test", ["models"])
-    from config.celery import app
-
     # Nothing listens on port 1: the broker is down.
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/readyz")
-    finally:
-        app.conf.broker_url = original
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    response = client.get("/readyz")
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["broker"].startswith("broker unreachable")
