@@ -105,7 +105,7 @@ def up() -> int:
     say("preparing the database")
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("collectstatic", "--noinput", "-v", "0", env=env)
-    manage("seed_demo", env=env)
+    manage("seed_demo", "--with-model-calls", env=env)
 
     celery = [str(BIN / "celery"), "-A", "config"]
     commands = {
@@ -165,7 +165,13 @@ def up() -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
 
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    def on_signal(*_args) -> None:
+        stop()
+        sys.exit(0)
+
+    # Explicit handlers: a shell that starts us in the background ignores SIGINT.
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     url = f"http://localhost:{port}"
     if not wait_ready(f"{url}/readyz", processes):
         say("the platform did not become ready; see the messages above")
@@ -175,14 +181,11 @@ def up() -> int:
     print("      admin@acme.example / exec@acme.example / manager@acme.example /")
     print("      employee@acme.example / admin@globex.example   password: demo-pass-2026")
     print("      Stop with Ctrl-C.", flush=True)
-    try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(1)
-        say("a process exited; stopping the others")
-    except KeyboardInterrupt:
-        pass
+    while all(p.poll() is None for p in processes):
+        time.sleep(1)
+    say("a process exited; stopping the others")
     stop()
-    return 0
+    return 1
 
 
 def test(pytest_args: list[str]) -> int:

@@ -233,9 +233,33 @@ def _logins(organizations: dict, departments: dict) -> None:
                     )
 
 
+def _enqueue_model_calls(acme) -> None:
+    """Give the model-operations page real calls: the model worker classifies a few hosts
+    and drafts a grounded sentence for Acme, once (skipped when Acme has calls already)."""
+    from slm.examples import AI_HOST_EXAMPLES, DEMO_HOSTS
+    from slm.models import ModelInvocation
+    from slm.tasks import classify_task, draft_grounded_task
+
+    with org_context(acme):
+        if ModelInvocation.objects.exists():
+            return
+
+    def enqueue() -> None:
+        classify_task.delay(acme.pk, DEMO_HOSTS, AI_HOST_EXAMPLES, item_type="demo.host")
+        draft_grounded_task.delay(
+            acme.pk,
+            {"people": 300, "departments": 8, "organisation": "Acme Corp"},
+            "Write one sentence introducing the organisation's AI readiness programme.",
+            title="Introduction",
+        )
+
+    transaction.on_commit(enqueue)
+
+
 @transaction.atomic
-def seed_demo(*, employees: int = 300) -> dict[str, int]:
-    """Create or complete the demo organisations. `employees` sizes Acme."""
+def seed_demo(*, employees: int = 300, model_calls: bool = False) -> dict[str, int]:
+    """Create or complete the demo organisations. `employees` sizes Acme; `model_calls`
+    queues a few real calls for the model worker."""
     with system_context():
         acme, acme_departments = _organization("acme", "Acme Corp", ACME_DEPARTMENTS)
         globex, globex_departments = _organization("globex", "Globex", GLOBEX_DEPARTMENTS)
@@ -258,4 +282,6 @@ def seed_demo(*, employees: int = 300) -> dict[str, int]:
             acme_total = Membership.objects.count()
         with org_context(globex):
             globex_total = Membership.objects.count()
+        if model_calls:
+            _enqueue_model_calls(acme)
     return {"created": created, "acme_members": acme_total, "globex_members": globex_total}

@@ -10,11 +10,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--employees", type=int, default=300, help="People in Acme Corp (default 300)."
         )
+        parser.add_argument(
+            "--with-model-calls",
+            action="store_true",
+            help="Queue a few real model-worker calls for Acme (once), for the model page.",
+        )
 
-    def handle(self, *args, employees: int, **options):
+    def handle(self, *args, employees: int, with_model_calls: bool, **options):
         if employees < 10:
             raise CommandError("--employees must be at least 10")
-        counts = seed_demo(employees=employees)
+        counts = seed_demo(employees=employees, model_calls=with_model_calls)
         self.stdout.write(
             f"Demo data ready: Acme Corp has {counts['acme_members']} members, Globex "
             f"{counts['globex_members']} ({counts['created']} added now)."
