@@ -14,6 +14,7 @@ class ModelInvocation(TenantModel):
         ESCALATED = "escalated", "Escalated to LLM"
         ERROR = "error", "Error"
         # Grounded drafting
+        REJECTED = "rejected", "Draft rejected by the fact check"
         ACCEPTED = "accepted", "Draft accepted"
         RETRIED = "retried", "Draft accepted on retry"
         FELL_BACK = "fell_back", "Fell back to template"

@@ -39,3 +39,46 @@ def review_item_decide(*, item: ReviewItem, reviewer, status: str, label: str = 
         after={"status": status, "label": item.decision["label"]},
     )
     return item
+
+
+@transaction.atomic
+def llm_endpoint_update(
+    *,
+    organization,
+    actor,
+    base_url: str,
+    model: str,
+    api_key: str | None,
+    enabled: bool,
+    timeout_seconds: int,
+):
+    """Create or change the organisation's escalation endpoint. `api_key=None` keeps the
+    stored key; the key itself never enters the audit log."""
+    from slm.models import LLMEndpoint
+
+    endpoint = LLMEndpoint.objects.first() or LLMEndpoint(organization=organization)
+    before = (
+        {"base_url": endpoint.base_url, "model": endpoint.model, "enabled": endpoint.enabled}
+        if endpoint.pk
+        else None
+    )
+    endpoint.base_url, endpoint.model = base_url.strip(), model.strip()
+    endpoint.enabled, endpoint.timeout_seconds = enabled, timeout_seconds
+    if api_key is not None:
+        endpoint.api_key = api_key
+    endpoint.full_clean(exclude=["organization"])
+    endpoint.save()
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="llm_endpoint.updated",
+        target=endpoint,
+        before=before,
+        after={
+            "base_url": endpoint.base_url,
+            "model": endpoint.model,
+            "enabled": enabled,
+            "api_key_set": bool(endpoint.api_key),
+        },
+    )
+    return endpoint

@@ -29,6 +29,7 @@ TEMPERATURES = (0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5)
 @dataclass
 class _Call:
     values: dict = field(default_factory=dict)
+    invocation: ModelInvocation | None = None
 
 
 @contextmanager
@@ -53,7 +54,7 @@ def _save_invocation(organization, task, role, started, call, *, outcome=None, e
     if outcome:
         values["outcome"] = outcome
     with org_context(organization):
-        ModelInvocation.objects.create(
+        call.invocation = ModelInvocation.objects.create(
             organization=organization,
             task=task,
             model=model.spec.name if model else f"{role} (not loaded)",
@@ -247,6 +248,11 @@ def generate(
     task: str = "generate",
 ) -> list[runtime.Generation]:
     """Generate one reply per conversation (a list of {role, content} messages), batched."""
+    results, _ = _generate(conversations, organization, max_new_tokens, task)
+    return results
+
+
+def _generate(conversations, organization, max_new_tokens, task):
     with _recorded(organization, task, "generator") as call:
         generator = runtime.get_generator()
         results = generator.generate(conversations, max_new_tokens=max_new_tokens)
@@ -256,7 +262,7 @@ def generate(
             output_tokens=sum(r.output_tokens for r in results),
             confidence=float(np.mean([r.confidence for r in results])) if results else None,
         )
-    return results
+    return results, call.invocation
 
 
 @dataclass
@@ -274,37 +280,36 @@ def draft_grounded(
     title: str = "",
     max_new_tokens: int = 120,
 ) -> Draft:
-    """A short text whose every number and name appears in `facts`, or a templated one."""
+    """A short text whose every number and name appears in `facts`, or a templated one.
+
+    Each attempt is one recorded model call (task "draft"): a refused attempt is marked
+    "rejected" with the reason; the last one carries the draft's outcome.
+    """
     rejected: list[str] = []
-    started = time.perf_counter()
     for attempt, strict in enumerate((False, True)):
-        [result] = generate(
+        [result], invocation = _generate(
             [grounding.prompt(facts, instructions, strict=strict)],
-            organization=organization,
-            max_new_tokens=max_new_tokens,
-            task="draft_attempt",
+            organization,
+            max_new_tokens,
+            "draft",
         )
         check = grounding.check_draft(result.text, facts)
         if check.ok and result.text:
             outcome = "accepted" if attempt == 0 else "retried"
-            text = result.text
-            break
-        rejected.append(
+            _mark(invocation, outcome, "")
+            return Draft(text=result.text, outcome=outcome, rejected=rejected)
+        reason = (
             "empty draft"
             if not result.text
             else "not in the facts: " + ", ".join(check.unknown_numbers + check.unknown_names)
         )
-    else:
-        outcome, text = "fell_back", grounding.templated(facts, title)
-    generator = runtime._models.get("generator")
-    with org_context(organization):
-        ModelInvocation.objects.create(
-            organization=organization,
-            task="draft",
-            model=generator.spec.name if generator else "-",
-            device=generator.device if generator else "-",
-            latency_ms=(time.perf_counter() - started) * 1000,
-            outcome=outcome,
-            error="; ".join(rejected)[:2000],
+        rejected.append(reason)
+        _mark(invocation, "rejected" if attempt == 0 else "fell_back", reason)
+    return Draft(text=grounding.templated(facts, title), outcome="fell_back", rejected=rejected)
+
+
+def _mark(invocation: ModelInvocation, outcome: str, reason: str) -> None:
+    with org_context(invocation.organization_id):
+        ModelInvocation.objects.filter(pk=invocation.pk).update(
+            outcome=outcome, error=reason[:2000]
         )
-    return Draft(text=text, outcome=outcome, rejected=rejected)

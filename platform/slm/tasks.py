@@ -4,6 +4,9 @@ Model errors that a retry can fix (a transient device error) are retried with ba
 a missing model is not, and the task fails with its reason (recorded as an invocation).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from celery import shared_task
 
 from slm import services
@@ -13,7 +16,22 @@ from tenancy.models import Organization
 
 
 class TransientModelError(RuntimeError):
-    pass
+    """A failure that a later try may not meet: the device ran out of memory even for a
+    single item, or the CUDA runtime reported an error."""
+
+
+@contextmanager
+def _transient_errors() -> Iterator[None]:
+    import torch
+
+    try:
+        yield
+    except torch.OutOfMemoryError as exc:
+        raise TransientModelError(f"out of memory: {exc}") from exc
+    except RuntimeError as exc:
+        if "CUDA" not in str(exc):
+            raise
+        raise TransientModelError(str(exc)) from exc
 
 
 def _organization(org_id: int) -> Organization:
@@ -32,7 +50,8 @@ RETRY = {
 
 @shared_task(name="slm.embed", **RETRY)
 def embed_task(org_id: int, texts: list[str]) -> list[list[float]]:
-    return services.embed(texts, organization=_organization(org_id)).tolist()
+    with _transient_errors():
+        return services.embed(texts, organization=_organization(org_id)).tolist()
 
 
 @shared_task(name="slm.classify", **RETRY)
@@ -43,30 +62,39 @@ def classify_task(
     item_type: str = "",
     item_ids: list[str] | None = None,
 ) -> list[dict]:
-    results = services.classify(
-        texts, examples, organization=_organization(org_id), item_type=item_type, item_ids=item_ids
-    )
+    with _transient_errors():
+        results = services.classify(
+            texts,
+            examples,
+            organization=_organization(org_id),
+            item_type=item_type,
+            item_ids=item_ids,
+        )
     return [r.__dict__ for r in results]
 
 
 @shared_task(name="slm.cluster", **RETRY)
 def cluster_task(org_id: int, texts: list[str], k: int) -> list[dict]:
-    return [c.__dict__ for c in services.cluster(texts, k, organization=_organization(org_id))]
+    with _transient_errors():
+        clusters = services.cluster(texts, k, organization=_organization(org_id))
+    return [c.__dict__ for c in clusters]
 
 
 @shared_task(name="slm.generate", **RETRY)
 def generate_task(
     org_id: int, conversations: list[list[dict]], max_new_tokens: int = 128
 ) -> list[dict]:
-    results = services.generate(
-        conversations, organization=_organization(org_id), max_new_tokens=max_new_tokens
-    )
+    with _transient_errors():
+        results = services.generate(
+            conversations, organization=_organization(org_id), max_new_tokens=max_new_tokens
+        )
     return [r.__dict__ for r in results]
 
 
 @shared_task(name="slm.draft_grounded", **RETRY)
 def draft_grounded_task(org_id: int, facts: dict, instructions: str, title: str = "") -> dict:
-    draft = services.draft_grounded(
-        facts, instructions, organization=_organization(org_id), title=title
-    )
+    with _transient_errors():
+        draft = services.draft_grounded(
+            facts, instructions, organization=_organization(org_id), title=title
+        )
     return draft.__dict__

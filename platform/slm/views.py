@@ -1,12 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView, TemplateView
 
 from core.exports import csv_response
-from slm import runtime
-from slm.models import ReviewItem
-from slm.review import review_item_decide
+from ops.selectors import worker_status
+from slm.forms import LLMEndpointForm
+from slm.models import LLMEndpoint, ReviewItem
+from slm.review import llm_endpoint_update, review_item_decide
 from slm.selectors import model_operations, review_queue
 from tenancy.roles import ADMINS
 from tenancy.views.base import OrgView
@@ -22,7 +24,9 @@ class ModelOperationsView(OrgView, TemplateView):
         context["ops"] = model_operations(
             days=int(days) if days.isdigit() and int(days) > 0 else 30
         )
-        context["model_status"] = runtime.model_status()
+        context["model_workers"] = [
+            w for w in worker_status() if settings.MODEL_QUEUE in w["queues"]
+        ]
         return context
 
     def get(self, request, *args, **kwargs):
@@ -100,3 +104,50 @@ class ReviewDecideView(OrgView):
         else:
             messages.success(request, "Decision recorded.")
         return redirect("slm:review_queue", org_slug=self.organization.slug)
+
+
+class LLMEndpointView(OrgView, TemplateView):
+    """Optional escalation to a larger model: off unless an admin turns it on."""
+
+    allowed_roles = ADMINS
+    template_name = "slm/llm_endpoint.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        endpoint = LLMEndpoint.objects.first()
+        context["endpoint"] = endpoint
+        if "form" not in context:
+            initial = (
+                {
+                    "base_url": endpoint.base_url,
+                    "model": endpoint.model,
+                    "enabled": endpoint.enabled,
+                    "timeout_seconds": endpoint.timeout_seconds,
+                }
+                if endpoint
+                else {}
+            )
+            context["form"] = LLMEndpointForm(initial=initial)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = LLMEndpointForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                llm_endpoint_update(
+                    organization=self.organization,
+                    actor=request.user,
+                    base_url=data["base_url"],
+                    model=data["model"],
+                    api_key=data["api_key"] or None,
+                    enabled=data["enabled"],
+                    timeout_seconds=data["timeout_seconds"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, "Escalation endpoint saved.")
+                return redirect("slm:llm_endpoint", org_slug=self.organization.slug)
+        return self.render_to_response(self.get_context_data(form=form), status=400)

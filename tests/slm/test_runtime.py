@@ -79,3 +79,52 @@ def test_corrupt_model_reports_error_and_does_not_crash(settings, tmp_path):
         runtime._errors.pop("embedder", None)
         if saved is not None:
             runtime._models["embedder"] = saved
+
+
+def test_a_task_retries_transient_device_errors_then_fails_with_the_reason(cast, monkeypatch):
+    from slm.models import ModelInvocation
+    from slm.tasks import TransientModelError, embed_task
+    from tenancy.context import org_context
+
+    calls = []
+
+    class Exhausted:
+        device = "cuda"
+        last_batch_sizes = [1]
+
+        class spec:  # noqa: N801
+            name = "embedder"
+
+        def count_tokens(self, texts):
+            return [1] * len(texts)
+
+        def embed(self, texts):
+            calls.append(len(texts))
+            raise torch.OutOfMemoryError("CUDA out of memory even for one item")
+
+    monkeypatch.setattr(runtime, "get_embedder", lambda: Exhausted())
+    result = embed_task.apply(args=[cast.org_a.pk, ["x"]])
+    assert result.state == "FAILURE"
+    assert isinstance(result.result, TransientModelError)
+    assert len(calls) == 4  # the first try and three retries
+    with org_context(cast.org_a):
+        errors = list(ModelInvocation.objects.values_list("outcome", "error"))
+    assert len(errors) == 4
+    assert all(o == "error" and "out of memory" in e for o, e in errors)
+
+
+def test_a_missing_model_fails_at_once_without_retries(cast, settings):
+    from slm.registry import ModelUnavailable
+    from slm.tasks import embed_task
+
+    settings.SLM_EMBEDDER = "/nonexistent/embedder"
+    saved = runtime._models.pop("embedder", None)
+    try:
+        result = embed_task.apply(args=[cast.org_a.pk, ["x"]])
+    finally:
+        runtime._errors.pop("embedder", None)
+        if saved is not None:
+            runtime._models["embedder"] = saved
+    assert result.state == "FAILURE"
+    assert isinstance(result.result, ModelUnavailable)
+    assert "/nonexistent/embedder does not exist" in str(result.result)

@@ -92,3 +92,34 @@ def test_deciding_another_organisations_item_is_404(client_for, cast):
     with org_context(cast.org_b):
         item.refresh_from_db()
         assert item.status == "pending"
+
+
+def test_admin_configures_escalation_and_the_key_stays_out_of_the_audit_log(client_for, cast):
+    url = reverse("slm:llm_endpoint", kwargs={"org_slug": cast.org_a.slug})
+    client = client_for(cast.alice)
+    bad = client.post(url, {"base_url": "not a url", "model": "", "timeout_seconds": 0})
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "Enter a valid URL" in body and "This field is required" in body
+    data = {
+        "base_url": "https://llm.example.com/v1",
+        "model": "big",
+        "api_key": "sk-secret",
+        "enabled": "on",
+        "timeout_seconds": 20,
+    }
+    assert client.post(url, data).status_code == 302
+    data.pop("api_key")
+    data["model"] = "bigger"
+    assert client.post(url, data).status_code == 302  # empty key keeps the stored one
+    from slm.models import LLMEndpoint
+
+    with org_context(cast.org_a):
+        endpoint = LLMEndpoint.objects.get()
+        assert (endpoint.model, endpoint.api_key, endpoint.enabled) == ("bigger", "sk-secret", True)
+        events = list(AuditEvent.objects.filter(action="llm_endpoint.updated"))
+    assert len(events) == 2
+    assert all("sk-secret" not in str(e.before) + str(e.after) for e in events)
+    with org_context(cast.org_b):
+        assert not LLMEndpoint.objects.exists()
+    assert "sk-secret" not in client.get(url).content.decode()

@@ -34,6 +34,7 @@ PAGES = {
     "ops:status": (lambda c: {}, ADMIN, 200),
     "slm:model_operations": (lambda c: {}, ADMIN, 200),
     "slm:review_queue": (lambda c: {}, ADMIN, 200),
+    "slm:llm_endpoint": (lambda c: {}, ADMIN, 200),
     "slm:review_decide": (lambda c: {"pk": c.review_item.pk}, ADMIN, 302),
 }
 POST_ONLY = {"tenancy:invitation_revoke", "slm:review_decide"}
