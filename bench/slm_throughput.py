@@ -59,6 +59,41 @@ def naive_embed(embedder, items: list[str]) -> None:
         hidden.mean(dim=1)
 
 
+HOSTS = [
+    "chatgpt.com",
+    "claude.ai",
+    "copilot.github.com",
+    "midjourney.com",
+    "otter.ai",
+    "workday.com",
+    "salesforce.com",
+    "intranet.acme.local",
+    "perplexity.ai",
+    "deepl.com",
+]
+
+
+def embed_workload(embedder, label: str, items: list[str]) -> None:
+    embedder.embed(items[:8])  # warm-up
+    print(f"\nembeddings, {len(items)} {label}")
+    baseline_items = items[: max(32, len(items) // 4)]
+    t = time.perf_counter()
+    naive_embed(embedder, baseline_items)
+    naive = time.perf_counter() - t
+    print(f"  baseline: naive loop        {rate(len(baseline_items), naive)}")
+    for batch_size in (1, 8, 32, 128):
+        settings.SLM_BATCH_SIZE = batch_size
+        settings.SLM_TOKEN_BUDGET = 1 << 20
+        t = time.perf_counter()
+        embedder.embed(items)
+        seconds = time.perf_counter() - t
+        speedup = (len(items) / seconds) / (len(baseline_items) / naive)
+        print(
+            f"  batch size {batch_size:<4}             {rate(len(items), seconds)}  "
+            f"{speedup:4.1f}x the naive loop"
+        )
+
+
 def rate(count: int, seconds: float) -> str:
     return f"{count / seconds:10.1f}/s  ({seconds:6.2f} s)"
 
@@ -115,25 +150,9 @@ def main() -> None:
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
 
-    items = texts(args.texts)
-    embedder.embed(items[:8])  # warm-up
-    print(f"\nembeddings, {len(items)} texts")
-    baseline_items = items[: max(32, args.texts // 4)]
-    t = time.perf_counter()
-    naive_embed(embedder, baseline_items)
-    naive = time.perf_counter() - t
-    print(f"  baseline: naive loop        {rate(len(baseline_items), naive)}")
-    for batch_size in (1, 8, 32, 128):
-        settings.SLM_BATCH_SIZE = batch_size
-        settings.SLM_TOKEN_BUDGET = 1 << 20
-        t = time.perf_counter()
-        embedder.embed(items)
-        seconds = time.perf_counter() - t
-        speedup = (len(items) / seconds) / (len(baseline_items) / naive)
-        print(
-            f"  batch size {batch_size:<4}             {rate(len(items), seconds)}  "
-            f"{speedup:4.1f}x the naive loop"
-        )
+    hosts = [f"{HOSTS[i % len(HOSTS)]}.example{i}" for i in range(args.texts)]
+    for label, items in (("proxy-log hosts", hosts), ("sentences", texts(args.texts))):
+        embed_workload(embedder, label, items)
 
     prompts = [
         [{"role": "user", "content": f"Give one tip for using AI at work ({i})."}]

@@ -92,7 +92,7 @@ def test_a_task_retries_transient_device_errors_then_fails_with_the_reason(cast,
         device = "cuda"
         last_batch_sizes = [1]
 
-        class spec:  # noqa: N801
+        class spec:
             name = "embedder"
 
         def count_tokens(self, texts):
