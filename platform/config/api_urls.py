@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from assessments.api import FluencyViewSet
 from audit.api import AuditEventViewSet
 from tenancy.api.views import DepartmentViewSet, MemberViewSet, MeView
 
@@ -11,6 +12,7 @@ router = SimpleRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("members", MemberViewSet, basename="member")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("fluency/campaigns", FluencyViewSet, basename="fluency-campaign")
 
 
 class SchemaView(SpectacularAPIView):

@@ -13,6 +13,10 @@ app = Celery("platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = [Queue("default"), Queue("models")]
 app.conf.beat_schedule = {
+    "assessment-reminders": {
+        "task": "assessments.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "purge-expired-invitations": {
         "task": "tenancy.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=15),

@@ -208,7 +208,10 @@ else:
     (_broker / "results").mkdir(exist_ok=True)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 MODEL_QUEUE = "models"
-CELERY_TASK_ROUTES = {"slm.*": {"queue": MODEL_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "slm.*": {"queue": MODEL_QUEUE},
+    "assessments.score_free_text": {"queue": MODEL_QUEUE},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"

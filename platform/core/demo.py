@@ -282,6 +282,10 @@ def seed_demo(*, employees: int = 300, model_calls: bool = False) -> dict[str, i
             acme_total = Membership.objects.count()
         with org_context(globex):
             globex_total = Membership.objects.count()
+        with org_context(acme):
+            from assessments.demo import seed_assessments
+
+            seed_assessments(acme)
         if model_calls:
             _enqueue_model_calls(acme)
     return {"created": created, "acme_members": acme_total, "globex_members": globex_total}

@@ -1,11 +1,21 @@
 """The reviewer's side of the review queue."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
 from slm.models import ReviewItem
+
+# Modules whose outputs go to review register what a decision does to their data,
+# keyed by the review item's item_type.
+DECISION_HANDLERS: dict[str, Callable[[ReviewItem], None]] = {}
+
+
+def register_decision_handler(item_type: str, handler: Callable[[ReviewItem], None]) -> None:
+    DECISION_HANDLERS[item_type] = handler
 
 
 @transaction.atomic
@@ -22,6 +32,12 @@ def review_item_decide(*, item: ReviewItem, reviewer, status: str, label: str = 
         raise ValidationError({"status": f"Unknown decision {status!r}."})
     if status == ReviewItem.Status.CORRECTED and not label.strip():
         raise ValidationError({"label": "Give the correct label."})
+    if (
+        item.item_type == "assessments.Answer"
+        and status == ReviewItem.Status.CORRECTED
+        and (label.strip() not in {"0", "1", "2", "3"})
+    ):
+        raise ValidationError({"label": "A free-text score is 0, 1, 2 or 3 points."})
     decided_label = (
         item.model_output.get("label") if status == ReviewItem.Status.ACCEPTED else label
     )
@@ -30,6 +46,9 @@ def review_item_decide(*, item: ReviewItem, reviewer, status: str, label: str = 
     item.reviewer = reviewer
     item.decided_at = timezone.now()
     item.save(update_fields=["status", "decision", "reviewer", "decided_at"])
+    handler = DECISION_HANDLERS.get(item.item_type)
+    if handler is not None:
+        handler(item)
     audit_record(
         organization=item.organization,
         actor=reviewer,

@@ -19,7 +19,33 @@ ENDPOINTS = {
     "api:member-list": (lambda c: {}, ADMIN),
     "api:member-detail": (lambda c: {"pk": c.member("emil").pk}, ADMIN),
     "api:audit-event-list": (lambda c: {}, ADMIN),
+    "api:fluency-campaign-list": (lambda c: {}, {"alice", "erin", "mona"}),
+    "api:fluency-campaign-detail": (lambda c: {"pk": c.campaign.pk}, {"alice", "erin", "mona"}),
 }
+
+
+@pytest.fixture
+def cast(cast):
+    """The shared cast, plus an assessment campaign in Acme."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Campaign
+    from assessments.services.frameworks import framework_install
+    from tenancy.context import system_context
+    from tests.assessments.conftest import MINI
+
+    with system_context():
+        version = framework_install(organization=cast.org_a, path=MINI)
+        cast.campaign = Campaign.objects.create(
+            organization=cast.org_a,
+            name="Open",
+            version=version,
+            opens_at=timezone.now(),
+            closes_at=timezone.now() + timedelta(days=1),
+        )
+    return cast
 
 
 def url(name, cast, org=None):

@@ -35,17 +35,54 @@ PAGES = {
     "slm:model_operations": (lambda c: {}, ADMIN, 200),
     "slm:review_queue": (lambda c: {}, ADMIN, 200),
     "slm:llm_endpoint": (lambda c: {}, ADMIN, 200),
+    "assessments:mine": (lambda c: {}, EVERYONE, 200),
+    "assessments:take": (lambda c: {"campaign_id": c.campaign.pk}, EVERYONE, 200),
+    "assessments:campaigns": (lambda c: {}, ADMIN, 200),
+    "assessments:frameworks": (lambda c: {}, ADMIN, 200),
+    "assessments:version_edit": (lambda c: {"pk": c.campaign.version_id}, ADMIN, 200),
+    "assessments:analytics": (lambda c: {}, MANAGERS, 200),
+    # Own attempts only: everyone else gets 404, whatever their role.
+    "assessments:result": (lambda c: {"pk": c.attempt.pk}, {"emil"}, 200, 404),
+    "assessments:save_answer": (
+        lambda c: {"pk": c.attempt.pk, "item_id": c.item.pk},
+        {"emil"},
+        400,
+        404,
+    ),
     "slm:review_decide": (lambda c: {"pk": c.review_item.pk}, ADMIN, 302),
 }
-POST_ONLY = {"tenancy:invitation_revoke", "slm:review_decide"}
+POST_ONLY = {"tenancy:invitation_revoke", "slm:review_decide", "assessments:save_answer"}
 
 
 @pytest.fixture
 def cast_with_invitation(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Attempt, Campaign, Item
+    from assessments.services.frameworks import framework_install
     from slm.models import ReviewItem
     from tenancy.context import system_context
+    from tests.assessments.conftest import MINI
 
     with system_context():
+        version = framework_install(organization=cast.org_a, path=MINI)
+        now = timezone.now()
+        cast.campaign = Campaign.objects.create(
+            organization=cast.org_a,
+            name="Open",
+            version=version,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=1),
+        )
+        cast.attempt = Attempt.objects.create(
+            organization=cast.org_a,
+            campaign=cast.campaign,
+            membership=cast.member("emil"),
+            version=version,
+        )
+        cast.item = Item.objects.get(version=version, key="d1")
         cast.invitation = InvitationFactory(organization=cast.org_a)
         cast.review_item = ReviewItem.objects.create(
             organization=cast.org_a,
@@ -105,9 +142,10 @@ def test_outsider_gets_404(client_for, cast_with_invitation, name):
 def test_roles(client_for, cast_with_invitation, name):
     cast = cast_with_invitation
     allowed, ok_status = PAGES[name][1], PAGES[name][2]
+    denied_status = PAGES[name][3] if len(PAGES[name]) > 3 else 403
     for person in sorted(EVERYONE):
         response = fetch(client_for(getattr(cast, person)), name, url_for(name, cast))
-        expected = ok_status if person in allowed else 403
+        expected = ok_status if person in allowed else denied_status
         assert response.status_code == expected, (person, response.status_code)
         if name in POST_ONLY and person in allowed:
             break  # revoking twice is harmless but the first call is the one that matters

@@ -1,0 +1,53 @@
+"""Read endpoints for BI tools: fluency aggregates with the same suppression as the pages."""
+
+from rest_framework import mixins, serializers
+from rest_framework.response import Response
+
+from assessments.models import Campaign
+from assessments.selectors import analytics
+from tenancy.api.base import OrgViewSet
+from tenancy.models import Role
+from tenancy.roles import MANAGERS
+
+
+class CampaignAggregateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="campaign.pk")
+    name = serializers.CharField(source="campaign.name")
+    opens_at = serializers.DateTimeField(source="campaign.opens_at")
+    closes_at = serializers.DateTimeField(source="campaign.closes_at")
+    respondents = serializers.SerializerMethodField()
+    suppressed = serializers.BooleanField()
+    level_counts = serializers.DictField(child=serializers.IntegerField())
+    share_at_or_above_minimum = serializers.FloatField(source="share_at_or_above", allow_null=True)
+    mean_score = serializers.FloatField(allow_null=True)
+    segments = serializers.DictField(child=serializers.IntegerField())
+
+    def get_respondents(self, summary) -> int | None:
+        return None if summary.suppressed else summary.respondents
+
+
+class FluencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
+    """AI-fluency aggregates per campaign. Groups under the anonymity threshold come back
+    with `suppressed: true` and no figures; managers get their departments only."""
+
+    queryset = Campaign.unscoped.none()
+    serializer_class = CampaignAggregateSerializer
+    read_roles = MANAGERS
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("version").order_by("-opens_at")
+
+    def _scope(self) -> analytics.Scope:
+        if self.membership.role == Role.MANAGER:
+            ids = list(self.membership.managed_departments.values_list("pk", flat=True))
+            return analytics.Scope(self.organization, ids)
+        return analytics.Scope(self.organization)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        summaries = [analytics.campaign_summary(self._scope(), c) for c in page]
+        return self.get_paginated_response(self.get_serializer(summaries, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        summary = analytics.campaign_summary(self._scope(), self.get_object())
+        return Response(self.get_serializer(summary).data)

@@ -1,0 +1,153 @@
+"""Demo assessment data for Acme: two past campaigns of about 300 attempts each, the second
+clearly better (training worked), and one open campaign for the demo employee to take.
+
+Answers are simulated from a latent ability per person, so item statistics and levels look
+like real data; the scoring itself is the platform's own.
+"""
+
+import math
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import scoring
+from assessments.models import Answer, Attempt, Campaign, CompetencyScore, Item
+from assessments.services.frameworks import framework_install
+from tenancy.models import Membership, Organization
+
+PAST = [("AI fluency baseline (Q1)", 250, 0.0), ("AI fluency follow-up (Q3)", 120, 0.55)]
+OPEN = "AI fluency check-in (Q4)"
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def _simulate(item: Item, options: list, ability: float, rng: random.Random):
+    """(option, selected keys, text, score) for one simulated answer."""
+    if item.type in Item.FREE_TEXT:
+        points = max(0, min(3, round(1.5 + 1.2 * ability + rng.gauss(0, 0.7))))
+        return None, [], "(demo answer)", scoring.rubric_score(points)
+    if item.type == Item.Type.MULTI_SELECT:
+        chosen = [
+            o.key
+            for o in options
+            if rng.random() < (_sigmoid(ability + 0.8) if o.correct else _sigmoid(-ability - 1.2))
+        ]
+        correct = {o.key for o in options if o.correct}
+        return (
+            None,
+            chosen,
+            "",
+            scoring.multi_select_score(chosen, correct, {o.key for o in options}),
+        )
+    top = max(o.score for o in options)
+    weights = [math.exp(1.6 * ability * (o.score / top) + rng.gauss(0, 0.3)) for o in options]
+    option = rng.choices(options, weights=weights)[0]
+    if item.type == Item.Type.SCENARIO:
+        return option, [], "", scoring.scenario_score(option.score)
+    return option, [], "", scoring.scale_score(option.score)
+
+
+def seed_assessments(organization: Organization, *, rng_seed: int = 7) -> dict[str, int]:
+    """Idempotent: campaigns that exist are left as they are."""
+    from assessments.services.frameworks import DEFAULT_FRAMEWORK, shipped_files
+
+    if Campaign.objects.exists() or DEFAULT_FRAMEWORK not in shipped_files():
+        return {"campaigns": 0, "attempts": 0}
+    rng = random.Random(rng_seed)
+    version = framework_install(organization=organization)
+    items = list(
+        Item.objects.filter(version=version, retired=False)
+        .select_related("competency")
+        .prefetch_related("options")
+    )
+    options = {item.pk: list(item.options.all()) for item in items}
+    competencies = list(version.competencies.order_by("position"))
+    members = list(Membership.objects.filter(is_active=True).select_related("user"))
+    abilities = {m.pk: rng.gauss(-0.3, 0.9) for m in members}
+    now = timezone.now()
+    created = 0
+    with transaction.atomic():
+        for position, (name, days_ago, gain) in enumerate(PAST):
+            opens = now - timedelta(days=days_ago)
+            campaign = Campaign.objects.create(
+                organization=organization,
+                name=name,
+                version=version,
+                opens_at=opens,
+                closes_at=opens + timedelta(days=21),
+            )
+            # The demo logins always take part, so their pages have a history to show.
+            participants = [
+                m
+                for m in members
+                if not m.user.email.startswith("person")
+                or rng.random() < (0.9 if position else 0.95)
+            ]
+            for membership in participants:
+                ability = abilities[membership.pk] + gain + rng.gauss(0, 0.25)
+                created += _simulated_attempt(
+                    campaign, membership, items, options, competencies, version, ability, rng, opens
+                )
+        Campaign.objects.create(
+            organization=organization,
+            name=OPEN,
+            version=version,
+            opens_at=now - timedelta(days=2),
+            closes_at=now + timedelta(days=19),
+        )
+    return {"campaigns": len(PAST) + 1, "attempts": created}
+
+
+def _simulated_attempt(
+    campaign, membership, items, options, competencies, version, ability, rng, opens
+):
+    track = membership.job_track
+    mine = [i for i in items if i.track in ("", track)]
+    submitted = opens + timedelta(days=rng.uniform(0, 20))
+    attempt = Attempt.objects.create(
+        organization_id=campaign.organization_id,
+        campaign=campaign,
+        membership=membership,
+        version=version,
+        status=Attempt.Status.SCORED,
+        submitted_at=submitted,
+        department_id=membership.department_id,
+    )
+    answers, triples = [], []
+    for item in mine:
+        option, chosen, text, score = _simulate(item, options[item.pk], ability, rng)
+        answers.append(
+            Answer(
+                organization_id=campaign.organization_id,
+                attempt=attempt,
+                item=item,
+                option=option,
+                selected=chosen,
+                text=text,
+                score=score,
+                source=Answer.Source.MODEL if text else Answer.Source.AUTO,
+            )
+        )
+        triples.append((item.competency.key, item.type, score))
+    Answer.objects.bulk_create(answers)
+    result = scoring.score_attempt(triples, version.levels, [c.key for c in competencies])
+    CompetencyScore.objects.bulk_create(
+        [
+            CompetencyScore(
+                organization_id=campaign.organization_id,
+                attempt=attempt,
+                competency=c,
+                score=result.competency_scores[c.key],
+                level=result.competency_levels[c.key],
+            )
+            for c in competencies
+        ]
+    )
+    attempt.overall_score, attempt.overall_level = result.overall_score, result.overall_level
+    attempt.segment = result.segment
+    attempt.save(update_fields=["overall_score", "overall_level", "segment"])
+    return 1

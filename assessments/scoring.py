@@ -1,0 +1,122 @@
+"""Scoring rules, as pure functions over plain data, so they can be checked by hand.
+
+Item scores are normalised to 0..1:
+- scenario: the chosen option's score / 3 (graded situational judgement, not right/wrong);
+- multi-select: (correct options chosen - incorrect options chosen) / correct options, >= 0;
+- frequency: the scale value / 4 (never 0 .. daily 4);
+- free text (prompt rewrite, error spotting): rubric points / 3, from the model worker or a
+  reviewer;
+- attitude items are never scored into a competency: saying "AI is not useful for this"
+  carries no penalty. They feed only the segment.
+
+A competency's score is 100 x the mean of its scored items. Its level is the highest level
+whose `min_score` it reaches (the framework's documented thresholds).
+
+Overall level: the level of the mean competency score, capped at one level above the
+weakest competency's level - so one very weak competency cannot hide behind strong ones.
+
+Segment, from behaviour (frequency items) and attitude (attitude items), each 0..1:
+early adopter when both are at least 0.6; resister when either is below 0.3; otherwise
+pragmatist.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from statistics import fmean
+
+EARLY_ADOPTER, PRAGMATIST, RESISTER = "early_adopter", "pragmatist", "resister"
+
+
+def scenario_score(option_score: int) -> float:
+    if not 0 <= option_score <= 3:
+        raise ValueError(f"scenario option scores are 0-3, got {option_score}")
+    return option_score / 3
+
+
+def multi_select_score(chosen: Iterable[str], correct: set[str], options: set[str]) -> float:
+    chosen = set(chosen)
+    unknown = chosen - options
+    if unknown:
+        raise ValueError(f"unknown options {sorted(unknown)}")
+    if not correct:
+        raise ValueError("a multi-select item needs at least one correct option")
+    hits = len(chosen & correct)
+    misses = len(chosen - correct)
+    return max(0.0, (hits - misses) / len(correct))
+
+
+def scale_score(value: int) -> float:
+    if not 0 <= value <= 4:
+        raise ValueError(f"scale answers are 0-4, got {value}")
+    return value / 4
+
+
+def rubric_score(points: int) -> float:
+    return min(max(points, 0), 3) / 3
+
+
+def level_for(score: float, levels: Sequence[dict]) -> str:
+    """The highest level whose min_score the score reaches; `levels` lowest first."""
+    reached = levels[0]["key"]
+    for level in levels:
+        if score >= level["min_score"]:
+            reached = level["key"]
+    return reached
+
+
+@dataclass(frozen=True)
+class Result:
+    competency_scores: dict[str, float]
+    competency_levels: dict[str, str]
+    overall_score: float
+    overall_level: str
+    weakest: str
+    segment: str
+
+
+def overall_level(competency_scores: dict[str, float], levels: Sequence[dict]) -> tuple[float, str]:
+    keys = [level["key"] for level in levels]
+    mean = fmean(competency_scores.values())
+    by_mean = keys.index(level_for(mean, levels))
+    weakest = keys.index(level_for(min(competency_scores.values()), levels))
+    return mean, keys[min(by_mean, weakest + 1)]
+
+
+def segment(behaviour: float | None, attitude: float | None) -> str:
+    """Early adopter / pragmatist / resister; a missing half counts as neutral (0.5)."""
+    b = 0.5 if behaviour is None else behaviour
+    a = 0.5 if attitude is None else attitude
+    if b < 0.3 or a < 0.3:
+        return RESISTER
+    if b >= 0.6 and a >= 0.6:
+        return EARLY_ADOPTER
+    return PRAGMATIST
+
+
+def score_attempt(
+    item_scores: Iterable[tuple[str, str, float]],
+    levels: Sequence[dict],
+    competencies: Sequence[str],
+) -> Result:
+    """`item_scores`: (competency key, item type, score 0..1) for every answered item."""
+    per: dict[str, list[float]] = {key: [] for key in competencies}
+    behaviour, attitude = [], []
+    for competency, item_type, score in item_scores:
+        if item_type == "attitude":
+            attitude.append(score)
+            continue
+        if item_type == "frequency":
+            behaviour.append(score)
+        per[competency].append(score)
+    scores = {key: 100 * fmean(values) if values else 0.0 for key, values in per.items()}
+    mean, overall = overall_level(scores, levels)
+    return Result(
+        competency_scores=scores,
+        competency_levels={key: level_for(value, levels) for key, value in scores.items()},
+        overall_score=mean,
+        overall_level=overall,
+        weakest=min(competencies, key=lambda key: (scores[key], competencies.index(key))),
+        segment=segment(
+            fmean(behaviour) if behaviour else None, fmean(attitude) if attitude else None
+        ),
+    )

@@ -1,0 +1,141 @@
+"""Campaigns: who is asked, when, and how far they have got."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+
+from assessments.models import Attempt, Campaign, CampaignDepartment, FrameworkVersion
+from audit.services import audit_record
+from tenancy.models import Department, JobTrack, Membership, Organization
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    organization: Organization,
+    actor,
+    name: str,
+    version: FrameworkVersion,
+    opens_at: datetime,
+    closes_at: datetime,
+    departments: list[Department] = (),
+    job_tracks: list[str] = (),
+    anonymous: bool = False,
+    reminder_every_days: int = 7,
+) -> Campaign:
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Give the campaign a name."
+    if closes_at <= opens_at:
+        errors["closes_at"] = "The campaign must close after it opens."
+    if version.status != FrameworkVersion.Status.PUBLISHED:
+        errors["version"] = "Only a published framework version can be used."
+    unknown = [t for t in job_tracks if t not in JobTrack.values]
+    if unknown:
+        errors["job_tracks"] = f"Unknown job tracks: {unknown}"
+    if any(d.organization_id != organization.pk for d in departments):
+        errors["departments"] = "Unknown department."
+    if errors:
+        raise ValidationError(errors)
+    campaign = Campaign.objects.create(
+        organization=organization,
+        name=name.strip(),
+        version=version,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        job_tracks=list(job_tracks),
+        anonymous=anonymous,
+        reminder_every_days=reminder_every_days,
+        created_by=actor,
+    )
+    CampaignDepartment.objects.bulk_create(
+        [
+            CampaignDepartment(organization=organization, campaign=campaign, department=d)
+            for d in departments
+        ]
+    )
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="campaign.created",
+        target=campaign,
+        after={
+            "name": campaign.name,
+            "opens_at": opens_at.isoformat(),
+            "closes_at": closes_at.isoformat(),
+            "version": version.number,
+        },
+    )
+    return campaign
+
+
+def eligible_members(campaign: Campaign):
+    members = Membership.objects.filter(is_active=True)
+    department_ids = list(campaign.departments.values_list("pk", flat=True))
+    if department_ids:
+        members = members.filter(department_id__in=department_ids)
+    if campaign.job_tracks:
+        members = members.filter(job_track__in=campaign.job_tracks)
+    return members
+
+
+def completion(campaign: Campaign) -> dict:
+    """Live completion for admins: eligible people, started, submitted."""
+    eligible = eligible_members(campaign).count()
+    counts = Attempt.objects.filter(campaign=campaign).aggregate(
+        started=Count("id"),
+        submitted=Count("id", filter=~Q(status=Attempt.Status.IN_PROGRESS)),
+    )
+    rate = counts["submitted"] / eligible if eligible else 0.0
+    return {"eligible": eligible, **counts, "rate": rate}
+
+
+def members_to_remind(campaign: Campaign):
+    """Eligible people who have not submitted yet."""
+    done = (
+        Attempt.objects.filter(campaign=campaign)
+        .exclude(status=Attempt.Status.IN_PROGRESS)
+        .values("membership_id")
+    )
+    return eligible_members(campaign).exclude(pk__in=done).select_related("user")
+
+
+def send_due_reminders() -> int:
+    """Email everyone who still has an open campaign to finish, every `reminder_every_days`
+    days after it opened. Runs daily from the scheduler, across organisations."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tenancy.context import org_context, system_context
+
+    now = timezone.now()
+    with system_context():
+        due = [
+            c
+            for c in Campaign.objects.select_related("organization")
+            if c.opens_at <= now < c.closes_at
+            and (now - c.opens_at).days > 0
+            and (now - c.opens_at).days % c.reminder_every_days == 0
+        ]
+    messages = []
+    for campaign in due:
+        with org_context(campaign.organization):
+            link = settings.SITE_URL.rstrip("/") + reverse(
+                "assessments:take",
+                kwargs={"org_slug": campaign.organization.slug, "campaign_id": campaign.pk},
+            )
+            for membership in members_to_remind(campaign):
+                messages.append(
+                    (
+                        f"Reminder: {campaign.name}",
+                        f"Your AI-fluency assessment '{campaign.name}' closes on "
+                        f"{campaign.closes_at:%Y-%m-%d}. Your answers are saved as you go: {link}",
+                        None,
+                        [membership.user.email],
+                    )
+                )
+    return send_mass_mail(messages, fail_silently=False) if messages else 0

@@ -1,0 +1,271 @@
+"""Frameworks as versioned data: install the shipped files, clone, publish."""
+
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Competency, Framework, FrameworkVersion, Item, Option
+from audit.services import audit_record
+from tenancy.models import JobTrack, Organization
+
+FRAMEWORK_DIR = Path(__file__).resolve().parents[1] / "frameworks"
+DEFAULT_FRAMEWORK = "ai-fluency-4d"
+
+
+def shipped_files() -> dict[str, Path]:
+    return {json.loads(p.read_text())["slug"]: p for p in sorted(FRAMEWORK_DIR.glob("*.json"))}
+
+
+def validate_definition(data: dict) -> None:
+    """Refuse a framework file that would score nonsense; say where it is wrong."""
+    problems = []
+    levels = data.get("levels") or []
+    if len(levels) < 2 or [lv["min_score"] for lv in levels] != sorted(
+        lv["min_score"] for lv in levels
+    ):
+        problems.append("levels must be at least two, lowest first, with rising min_score")
+    competencies = {c["key"] for c in data.get("competencies", [])}
+    seen = set()
+    for item in data.get("items", []):
+        where = f"item {item.get('key')!r}"
+        if item["key"] in seen:
+            problems.append(f"{where}: duplicate key")
+        seen.add(item["key"])
+        if item["competency"] not in competencies:
+            problems.append(f"{where}: unknown competency {item['competency']!r}")
+        if item["type"] not in Item.Type.values:
+            problems.append(f"{where}: unknown type {item['type']!r}")
+        if item.get("track") and item["track"] not in JobTrack.values:
+            problems.append(f"{where}: unknown track {item['track']!r}")
+        if item["type"] == "scenario" and not all(0 <= o["score"] <= 3 for o in item["options"]):
+            problems.append(f"{where}: scenario option scores must be 0-3")
+        if item["type"] == "multi_select" and not any(o.get("correct") for o in item["options"]):
+            problems.append(f"{where}: a multi-select item needs a correct option")
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def framework_install(
+    *, organization: Organization, slug: str = DEFAULT_FRAMEWORK, path: Path | None = None
+) -> FrameworkVersion:
+    """Install a shipped framework file (or the file at `path`) into the organisation.
+    Idempotent: an installed version of the same number is returned as it is."""
+    path = path or shipped_files().get(slug)
+    if path is None:
+        raise ValidationError(f"No shipped framework {slug!r}")
+    data = json.loads(path.read_text())
+    validate_definition(data)
+    framework, _ = Framework.objects.get_or_create(
+        organization=organization,
+        slug=data["slug"],
+        defaults={
+            "name": data["name"],
+            "description": data.get("description", ""),
+            "shipped": True,
+        },
+    )
+    existing = FrameworkVersion.objects.filter(framework=framework, number=data["version"]).first()
+    if existing:
+        return existing
+    version = FrameworkVersion.objects.create(
+        organization=organization,
+        framework=framework,
+        number=data["version"],
+        status=FrameworkVersion.Status.PUBLISHED,
+        levels=data["levels"],
+        headline=data.get("headline", "share_at_or_above_min"),
+        learning_plans=data.get("learning_plans", {}),
+        published_at=timezone.now(),
+    )
+    _create_content(version, data["competencies"], data["items"])
+    return version
+
+
+def _create_content(version: FrameworkVersion, competencies: list[dict], items: list[dict]) -> None:
+    org = version.organization_id
+    by_key = {}
+    for position, c in enumerate(competencies):
+        by_key[c["key"]] = Competency.objects.create(
+            organization_id=org,
+            version=version,
+            key=c["key"],
+            name=c["name"],
+            description=c.get("description", ""),
+            position=position,
+        )
+    created = Item.objects.bulk_create(
+        [
+            Item(
+                organization_id=org,
+                version=version,
+                competency=by_key[i["competency"]],
+                key=i["key"],
+                type=i["type"],
+                mode=i["mode"],
+                track=i.get("track") or "",
+                prompt=i["prompt"],
+                position=position,
+                retired=i.get("retired", False),
+                task={
+                    k: i[k]
+                    for k in ("weak_prompt", "rubric", "passage", "planted_errors")
+                    if k in i
+                },
+            )
+            for position, i in enumerate(items)
+        ]
+    )
+    Option.objects.bulk_create(
+        [
+            Option(
+                organization_id=org,
+                item=item,
+                key=o["key"],
+                text=o["text"],
+                score=o.get("score", 0),
+                correct=bool(o.get("correct", False)),
+                position=position,
+            )
+            for item, data in zip(created, items, strict=True)
+            for position, o in enumerate(data.get("options", []))
+        ]
+    )
+
+
+def version_definition(version: FrameworkVersion) -> dict:
+    """The version as a framework file's data (what a clone copies)."""
+    items = []
+    for item in version.items.select_related("competency").prefetch_related("options"):
+        entry = {
+            "key": item.key,
+            "competency": item.competency.key,
+            "mode": item.mode,
+            "track": item.track or None,
+            "type": item.type,
+            "prompt": item.prompt,
+            "retired": item.retired,
+            **item.task,
+        }
+        if item.type not in Item.FREE_TEXT:
+            entry["options"] = [
+                {"key": o.key, "text": o.text, "score": o.score, "correct": o.correct}
+                for o in item.options.all()
+            ]
+        items.append(entry)
+    return {
+        "levels": version.levels,
+        "competencies": [
+            {"key": c.key, "name": c.name, "description": c.description}
+            for c in version.competencies.all()
+        ],
+        "items": items,
+    }
+
+
+@transaction.atomic
+def version_clone(*, version: FrameworkVersion, actor) -> FrameworkVersion:
+    """A new draft version with the same content, for an admin to edit."""
+    latest = (
+        FrameworkVersion.objects.filter(framework=version.framework).order_by("-number").first()
+    )
+    definition = version_definition(version)
+    clone = FrameworkVersion.objects.create(
+        organization=version.organization,
+        framework=version.framework,
+        number=latest.number + 1,
+        status=FrameworkVersion.Status.DRAFT,
+        levels=version.levels,
+        headline=version.headline,
+        learning_plans=version.learning_plans,
+    )
+    _create_content(clone, definition["competencies"], definition["items"])
+    audit_record(
+        organization=version.organization,
+        actor=actor,
+        action="framework.cloned",
+        target=clone,
+        after={"from_version": version.number, "version": clone.number},
+    )
+    return clone
+
+
+@transaction.atomic
+def version_update_levels(
+    *, version: FrameworkVersion, actor, levels: list[dict]
+) -> FrameworkVersion:
+    if version.status != FrameworkVersion.Status.DRAFT:
+        raise ValidationError("Only a draft version can be edited; clone it first.")
+    validate_definition({"levels": levels, "competencies": [], "items": []})
+    before = version.levels
+    version.levels = levels
+    version.save(update_fields=["levels"])
+    audit_record(
+        organization=version.organization,
+        actor=actor,
+        action="framework.levels_updated",
+        target=version,
+        before={"levels": before},
+        after={"levels": levels},
+    )
+    return version
+
+
+@transaction.atomic
+def item_set_retired(*, item: Item, actor, retired: bool) -> Item:
+    if item.version.status != FrameworkVersion.Status.DRAFT:
+        raise ValidationError("Only a draft version can be edited; clone it first.")
+    before = item.retired
+    item.retired = retired
+    item.save(update_fields=["retired"])
+    audit_record(
+        organization=item.organization,
+        actor=actor,
+        action="item.retired" if retired else "item.restored",
+        target=item,
+        before={"retired": before},
+        after={"retired": retired},
+    )
+    return item
+
+
+@transaction.atomic
+def version_publish(*, version: FrameworkVersion, actor) -> FrameworkVersion:
+    if version.status == FrameworkVersion.Status.PUBLISHED:
+        return version
+    if not version.items.filter(retired=False).exists():
+        raise ValidationError("A version needs at least one active item to be published.")
+    version.status = FrameworkVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    audit_record(
+        organization=version.organization,
+        actor=actor,
+        action="framework.published",
+        target=version,
+        after={"version": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def item_set_track(*, item: Item, actor, track: str) -> Item:
+    if item.version.status != FrameworkVersion.Status.DRAFT:
+        raise ValidationError("Only a draft version can be edited; clone it first.")
+    if track and track not in JobTrack.values:
+        raise ValidationError({"track": f"Unknown job track {track!r}."})
+    before = item.track
+    item.track = track
+    item.save(update_fields=["track"])
+    audit_record(
+        organization=item.organization,
+        actor=actor,
+        action="item.track_changed",
+        target=item,
+        before={"track": before},
+        after={"track": track},
+    )
+    return item

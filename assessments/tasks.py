@@ -1,0 +1,23 @@
+from celery import shared_task
+
+from assessments.services.free_text_scoring import answer_score_free_text
+
+
+@shared_task(
+    name="assessments.score_free_text",
+    acks_late=True,
+    max_retries=3,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+)
+def score_free_text_task(org_id: int, answer_id: int) -> str:
+    return answer_score_free_text(org_id=org_id, answer_id=answer_id)
+
+
+@shared_task(name="assessments.send_reminders")
+def send_reminders_task() -> int:
+    """Daily: remind eligible people who have not submitted, on each open campaign's
+    reminder days."""
+    from assessments.services.campaigns import send_due_reminders
+
+    return send_due_reminders()

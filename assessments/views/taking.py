@@ -1,0 +1,219 @@
+"""The employee's side: my assessments, taking one section at a time, my result."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import TemplateView
+
+from assessments.models import Answer, Attempt, Campaign, CompetencyScore, Item
+from assessments.services import attempts as service
+from tenancy.roles import EVERYONE
+from tenancy.views.base import OrgView
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+class MyAssessmentsView(OrgView, TemplateView):
+    allowed_roles = EVERYONE
+    template_name = "assessments/my_assessments.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mine = {a.campaign_id: a for a in Attempt.objects.filter(membership=self.membership)}
+        campaigns = []
+        for campaign in Campaign.objects.select_related("version__framework").order_by("-opens_at"):
+            attempt = mine.get(campaign.pk)
+            if attempt is None and not service.is_eligible(campaign, self.membership):
+                continue
+            campaigns.append(
+                {
+                    "campaign": campaign,
+                    "attempt": attempt,
+                    "open": service.campaign_is_open(campaign),
+                }
+            )
+        context["campaigns"] = campaigns
+        context["history"] = [a for a in mine.values() if a.status == Attempt.Status.SCORED]
+        return context
+
+
+class TakeView(OrgView, TemplateView):
+    """One section (competency) per page; answers save as you go (htmx) and on Next."""
+
+    allowed_roles = EVERYONE
+    template_name = "assessments/take.html"
+
+    def dispatch_attempt(self):
+        campaign = get_object_or_404(Campaign, pk=self.kwargs["campaign_id"])
+        return service.attempt_start(campaign=campaign, membership=self.membership)
+
+    def get(self, request, *args, **kwargs):
+        try:
+            attempt = self.dispatch_attempt()
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            return redirect("assessments:mine", org_slug=self.organization.slug)
+        if attempt.status != Attempt.Status.IN_PROGRESS:
+            return redirect("assessments:result", org_slug=self.organization.slug, pk=attempt.pk)
+        return self.render_section(attempt, self._section_index(request, attempt))
+
+    def _section_index(self, request, attempt) -> int:
+        raw = request.GET.get("section", "0")
+        return int(raw) if raw.isdigit() else 0
+
+    def render_section(self, attempt, index, errors=None, status=200):
+        sections = service.sections(attempt)
+        index = min(index, len(sections) - 1)
+        competency, items = sections[index]
+        answers = {a.item_id: a for a in Answer.objects.filter(attempt=attempt)}
+        answered, total = service.progress(attempt)
+        context = self.get_context_data(
+            attempt=attempt,
+            campaign=attempt.campaign,
+            competency=competency,
+            rows=[(item, answers.get(item.pk)) for item in items],
+            index=index,
+            section_count=len(sections),
+            answered=answered,
+            total=total,
+            percent=round(100 * answered / total) if total else 0,
+            errors=errors or [],
+            max_text=service.MAX_TEXT,
+        )
+        return self.render_to_response(context, status=status)
+
+    def post(self, request, *args, **kwargs):
+        """Save every answer of the section, then go to the requested section or submit."""
+        try:
+            attempt = self.dispatch_attempt()
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            return redirect("assessments:mine", org_slug=self.organization.slug)
+        raw = request.POST.get("section", "0")
+        index = int(raw) if raw.isdigit() else 0
+        errors = []
+        sections = service.sections(attempt)
+        index = min(max(index, 0), len(sections) - 1)
+        _competency, items = sections[index]
+        for item in items:
+            payload = _payload(request.POST, item)
+            if payload is None:
+                continue
+            try:
+                service.answer_save(attempt=attempt, item_id=item.pk, **payload)
+            except ValidationError as exc:
+                errors.append(f"{item.key}: {_errors(exc)}")
+        if errors:
+            return self.render_section(attempt, index, errors, status=400)
+        action = request.POST.get("go", "next")
+        if action == "submit":
+            try:
+                service.attempt_submit(attempt=attempt)
+            except ValidationError as exc:
+                return self.render_section(attempt, index, [_errors(exc)], status=400)
+            return redirect("assessments:result", org_slug=self.organization.slug, pk=attempt.pk)
+        target = index - 1 if action == "previous" else index + 1
+        return redirect(f"{request.path}?section={max(0, target)}")
+
+
+def _payload(data, item) -> dict | None:
+    field = f"item-{item.pk}"
+    if item.type in ("prompt_rewrite", "error_spotting"):
+        text = data.get(field, "")
+        return {"text": text} if text.strip() else None
+    if item.type == "multi_select":
+        if f"{field}-present" not in data and field not in data:
+            return None
+        return {"selected": data.getlist(field)}
+    value = data.get(field)
+    return {"option_key": value} if value else None
+
+
+class SaveAnswerView(OrgView):
+    """htmx: save one answer as soon as it changes; returns a short status fragment."""
+
+    allowed_roles = EVERYONE
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        attempt = get_object_or_404(Attempt, pk=kwargs["pk"], membership=self.membership)
+        item = get_object_or_404(Item, pk=kwargs["item_id"], version_id=attempt.version_id)
+        payload = _payload(request.POST, item) or {}
+        try:
+            service.answer_save(attempt=attempt, item_id=item.pk, **payload)
+        except ValidationError as exc:
+            return HttpResponse(_errors(exc), status=400)
+        return HttpResponse("Saved")
+
+
+class ResultView(OrgView, TemplateView):
+    allowed_roles = EVERYONE
+    template_name = "assessments/result.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Only one's own attempts: another employee's attempt id is a 404, not a 403.
+        attempt = get_object_or_404(
+            Attempt.objects.select_related("campaign", "version"),
+            pk=self.kwargs["pk"],
+            membership=self.membership,
+        )
+        version = attempt.version
+        labels = {level["key"]: level["label"] for level in version.levels}
+        keys = [level["key"] for level in version.levels]
+        scores = list(
+            CompetencyScore.objects.filter(attempt=attempt)
+            .select_related("competency")
+            .order_by("competency__position")
+        )
+        bar = self.organization.min_fluency_level
+        weakest = min(scores, key=lambda s: s.score) if scores else None
+        history = list(
+            Attempt.objects.filter(
+                membership=self.membership,
+                status=Attempt.Status.SCORED,
+                version__framework=version.framework,
+            )
+            .select_related("campaign")
+            .order_by("submitted_at")
+        )
+        context.update(
+            attempt=attempt,
+            scores=[
+                {
+                    "name": s.competency.name,
+                    "score": round(s.score),
+                    "level": labels.get(s.level, s.level),
+                    "meets_bar": bar not in keys or keys.index(s.level) >= keys.index(bar),
+                }
+                for s in scores
+            ],
+            overall_label=labels.get(attempt.overall_level, ""),
+            bar_label=labels.get(bar, bar),
+            meets_bar=bar not in keys
+            or (
+                attempt.overall_level in keys
+                and keys.index(attempt.overall_level) >= keys.index(bar)
+            ),
+            weakest=weakest,
+            plan=(
+                version.learning_plans.get(weakest.competency.key, {}).get(weakest.level)
+                if weakest
+                else None
+            ),
+            history=history,
+            trajectory={
+                "x": [a.campaign.name for a in history],
+                "y": [round(a.overall_score or 0) for a in history],
+            },
+            pending=attempt.status == Attempt.Status.SUBMITTED,
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        template = "assessments/_result_body.html" if request.htmx else self.template_name
+        return render(request, template, context)

@@ -1,0 +1,240 @@
+"""Fluency analytics at scale: 10,000 members, three campaigns, ~30,000 attempts and
+~1.5 million answers, next to the single plain SQL aggregate that is its floor.
+
+    PYTHONPATH=platform .venv/bin/python bench/fluency_analytics.py [--members 10000]
+
+The data is written with COPY inside a transaction that is rolled back at the end, so the
+database is left as it was. Figures: the time to load it, then the median (of 7 runs) of the
+analytics page's data - summary, trend, heatmap and item statistics - and of the floor.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from assessments.models import Campaign, Item  # noqa: E402
+from assessments.selectors import analytics  # noqa: E402
+from assessments.services.frameworks import framework_install  # noqa: E402
+from tenancy.context import org_context, system_context  # noqa: E402
+from tenancy.models import Department, Membership, Organization  # noqa: E402
+
+
+class Rollback(Exception):
+    pass
+
+
+def copy(table: str, columns: list[str], rows) -> None:
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+    buffer.seek(0)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copier,
+    ):
+        copier.write(buffer.read())
+
+
+def median_ms(fn, runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=10_000)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            with system_context():
+                org = Organization.objects.create(name="Bench", slug="bench-fluency")
+            with org_context(org):
+                version = framework_install(organization=org)
+                departments = Department.objects.bulk_create(
+                    [Department(organization=org, name=f"Dept {i}") for i in range(20)]
+                )
+                users = User.objects.bulk_create(
+                    [User(email=f"b{i}@bench.example", password="!") for i in range(args.members)]
+                )
+                members = Membership.objects.bulk_create(
+                    [
+                        Membership(
+                            organization=org,
+                            user=u,
+                            department=departments[i % 20],
+                            job_track="engineering",
+                        )
+                        for i, u in enumerate(users)
+                    ]
+                )
+                items = list(
+                    Item.objects.filter(
+                        version=version, track__in=["", "engineering"]
+                    ).select_related("competency")
+                )
+                competencies = list(version.competencies.order_by("position"))
+                now = timezone.now()
+                campaigns = [
+                    Campaign.objects.create(
+                        organization=org,
+                        name=f"Campaign {k}",
+                        version=version,
+                        opens_at=now - timedelta(days=300 - 100 * k),
+                        closes_at=now - timedelta(days=280 - 100 * k),
+                    )
+                    for k in range(3)
+                ]
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT coalesce(max(id), 0) FROM assessments_attempt")
+                    next_attempt = cursor.fetchone()[0] + 1
+                attempt_rows, answer_rows, score_rows = [], [], []
+                keys = [lv["key"] for lv in version.levels]
+                for k, campaign in enumerate(campaigns):
+                    ability = rng.normal(0.45 + 0.07 * k, 0.18, size=len(members)).clip(0, 1)
+                    for m, a in zip(members, ability, strict=True):
+                        attempt_id = next_attempt
+                        next_attempt += 1
+                        item_scores = (a + rng.normal(0, 0.2, size=len(items))).clip(0, 1).round(3)
+                        per = {}
+                        for item, s in zip(items, item_scores, strict=True):
+                            answer_rows.append((org.pk, attempt_id, item.pk, s, "auto", "[]", ""))
+                            per.setdefault(item.competency_id, []).append(s)
+                        comp = {cid: 100 * float(np.mean(v)) for cid, v in per.items()}
+                        overall = float(np.mean(list(comp.values())))
+                        level = keys[sum(overall >= lv["min_score"] for lv in version.levels) - 1]
+                        attempt_rows.append(
+                            (
+                                attempt_id,
+                                org.pk,
+                                campaign.pk,
+                                m.pk,
+                                version.pk,
+                                "scored",
+                                now.isoformat(),
+                                now.isoformat(),
+                                round(overall, 2),
+                                level,
+                                "pragmatist",
+                                m.department_id,
+                            )
+                        )
+                        for c in competencies:
+                            score_rows.append(
+                                (org.pk, attempt_id, c.pk, round(comp[c.pk], 2), level)
+                            )
+                copy(
+                    "assessments_attempt",
+                    [
+                        "id",
+                        "organization_id",
+                        "campaign_id",
+                        "membership_id",
+                        "version_id",
+                        "status",
+                        "started_at",
+                        "submitted_at",
+                        "overall_score",
+                        "overall_level",
+                        "segment",
+                        "department_id",
+                    ],
+                    attempt_rows,
+                )
+                copy(
+                    "assessments_answer",
+                    [
+                        "organization_id",
+                        "attempt_id",
+                        "item_id",
+                        "score",
+                        "source",
+                        "selected",
+                        "text",
+                    ],
+                    answer_rows,
+                )
+                copy(
+                    "assessments_competencyscore",
+                    ["organization_id", "attempt_id", "competency_id", "score", "level"],
+                    score_rows,
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "ANALYZE assessments_attempt; ANALYZE assessments_answer;"
+                        " ANALYZE assessments_competencyscore"
+                    )
+                load = time.perf_counter() - started
+                print(
+                    f"loaded {len(members):,} members, {len(attempt_rows):,} attempts, "
+                    f"{len(answer_rows):,} answers in {load:.1f} s"
+                )
+
+                scope = analytics.Scope(org)
+                latest = campaigns[-1]
+                page = {
+                    "summary": lambda: analytics.campaign_summary(scope, latest),
+                    "trend (3 campaigns)": lambda: analytics.trend(scope, campaigns),
+                    "department heatmap": lambda: analytics.department_heatmap(scope, latest),
+                    "item statistics": lambda: analytics.item_statistics(scope, latest),
+                }
+                total = 0.0
+                for name, fn in page.items():
+                    ms = median_ms(fn)
+                    total += ms
+                    print(f"  {name:<24} {ms:8.1f} ms")
+                print(f"  {'analytics page data':<24} {total:8.1f} ms (sum of the medians)")
+
+                def floor():
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT overall_level, count(*) FROM assessments_attempt"
+                            " WHERE organization_id = %s AND campaign_id = %s GROUP BY 1",
+                            [org.pk, latest.pk],
+                        )
+                        cursor.fetchall()
+
+                def answers_floor():
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT item_id, avg(score) FROM assessments_answer an"
+                            " JOIN assessments_attempt a ON a.id = an.attempt_id"
+                            " WHERE a.campaign_id = %s GROUP BY 1",
+                            [latest.pk],
+                        )
+                        cursor.fetchall()
+
+                floor_ms, answers_ms = median_ms(floor), median_ms(answers_floor)
+                print(f"  baseline: one plain aggregate over attempts {floor_ms:8.1f} ms")
+                print(f"  baseline: one plain aggregate over answers  {answers_ms:8.1f} ms")
+            raise Rollback
+    except Rollback:
+        pass
+
+
+if __name__ == "__main__":
+    main()
