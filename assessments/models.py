@@ -261,3 +261,27 @@ class CompetencyScore(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.competency_id}: {self.score:.0f}"
+
+
+class ItemStatisticsCache(TenantModel):
+    """Item statistics of a campaign, computed in the background.
+
+    Psychometrics over every answer of a campaign take seconds at 10,000 people; the
+    analytics page reads this row instead and shows when it was computed.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    respondents = models.PositiveIntegerField(default=0)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "campaign"], name="item_statistics_cache_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"item statistics of {self.campaign_id}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from assessments.models import Campaign, Competency, FrameworkVersion
+from assessments.models import Attempt, Campaign, Competency, FrameworkVersion
 from tenancy.models import Department, Organization
 
 SUPPRESSED = "suppressed"
@@ -136,18 +136,6 @@ def item_statistics(scope: Scope, campaign: Campaign) -> dict:
     definitions, which these queries follow). Track-specific items are reported but left out
     of alpha, which needs every respondent to answer every item."""
     where, params = _scope_sql(scope)
-    base = (
-        "WITH ans AS ("
-        "  SELECT an.attempt_id, an.item_id, i.competency_id, i.track, an.score"
-        "  FROM assessments_answer an JOIN assessments_item i ON i.id = an.item_id"
-        "  JOIN assessments_attempt a ON a.id = an.attempt_id"
-        "  WHERE a.campaign_id = %s AND a.status = 'scored' AND an.organization_id = %s"
-        "    AND i.type <> 'attitude'" + where + "), totals AS ("
-        "  SELECT attempt_id, competency_id, sum(score) AS total, count(*) AS k"
-        "  FROM ans WHERE track = '' GROUP BY 1, 2"
-        ")"
-    )
-    args = [campaign.pk, scope.organization.pk, *params]
     respondents = _rows(
         "SELECT count(*) FROM assessments_attempt a"
         " WHERE a.campaign_id = %s AND a.status = 'scored'" + where,
@@ -155,25 +143,50 @@ def item_statistics(scope: Scope, campaign: Campaign) -> dict:
     )[0][0]
     if respondents < scope.threshold:
         return {"suppressed": True, "respondents": respondents, "items": [], "alpha": {}}
-    items = _rows(
-        base + " SELECT ans.item_id, count(*), avg(ans.score),"
-        " corr(ans.score, t.total - ans.score)"
-        " FROM ans JOIN totals t USING (attempt_id, competency_id) WHERE ans.track = ''"
-        " GROUP BY 1",
-        args,
+    # One statement, each input read once: the campaign's scored attempts and the version's
+    # ability items are materialised first (small), then joined to the answers. Common
+    # items get their competency total per respondent from a window sum; track-specific
+    # items (not every respondent has them) get a difficulty only.
+    rows = _rows(
+        "WITH att AS MATERIALIZED ("
+        "  SELECT a.id FROM assessments_attempt a"
+        "  WHERE a.campaign_id = %s AND a.status = 'scored'" + where + "),"
+        " it AS MATERIALIZED ("
+        "  SELECT id, competency_id, track FROM assessments_item"
+        "  WHERE version_id = %s AND type <> 'attitude'),"
+        " ans AS MATERIALIZED ("
+        "  SELECT an.attempt_id, an.item_id, it.competency_id, it.track, an.score"
+        "  FROM assessments_answer an JOIN att ON att.id = an.attempt_id"
+        "  JOIN it ON it.id = an.item_id),"
+        " scored AS ("
+        "  SELECT attempt_id, item_id, competency_id, score,"
+        "         sum(score) OVER (PARTITION BY attempt_id, competency_id) AS total"
+        "  FROM ans WHERE track = '')"
+        " SELECT 'item', item_id, competency_id, count(*), avg(score),"
+        "        corr(score, total - score), var_samp(score)"
+        " FROM scored GROUP BY item_id, competency_id"
+        " UNION ALL"
+        " SELECT 'track', item_id, competency_id, count(*), avg(score), NULL, NULL"
+        " FROM ans WHERE track <> '' GROUP BY item_id, competency_id"
+        " UNION ALL"
+        " SELECT 'total', NULL, competency_id, count(*), NULL, NULL, var_samp(total)"
+        " FROM (SELECT DISTINCT attempt_id, competency_id, total FROM scored) t"
+        " GROUP BY competency_id",
+        [campaign.pk, *params, campaign.version_id],
     )
-    track_specific = _rows(
-        base + " SELECT ans.item_id, avg(ans.score) FROM ans WHERE ans.track <> '' GROUP BY 1",
-        args,
-    )
-    alpha_rows = _rows(
-        base + " , item_var AS (SELECT competency_id, item_id, var_samp(score) AS v FROM ans"
-        "   WHERE track = '' GROUP BY 1, 2)"
-        " SELECT iv.competency_id, count(*), sum(iv.v),"
-        "   (SELECT var_samp(total) FROM totals t WHERE t.competency_id = iv.competency_id)"
-        " FROM item_var iv GROUP BY 1",
-        args,
-    )
+    items = [(r[1], r[3], r[4], r[5]) for r in rows if r[0] == "item"]
+    track_specific = [(r[1], r[4]) for r in rows if r[0] == "track"]
+    totals = {r[2]: r[6] for r in rows if r[0] == "total"}
+    sums: dict[int, list] = {}
+    for kind, _item_id, competency_id, _n, _mean, _r, variance in rows:
+        if kind == "item":
+            entry = sums.setdefault(competency_id, [0, 0.0])
+            entry[0] += 1
+            entry[1] += float(variance or 0)
+    alpha_rows = [
+        (competency_id, k, item_var, totals.get(competency_id))
+        for competency_id, (k, item_var) in sums.items()
+    ]
     from assessments.models import Item
     from assessments.statistics import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD
 
@@ -223,3 +236,49 @@ def item_statistics(scope: Scope, campaign: Campaign) -> dict:
         else:
             alpha[names[competency_id]] = None
     return {"suppressed": False, "respondents": respondents, "items": stats, "alpha": alpha}
+
+
+REFRESH_AFTER = 300  # seconds between two background refresh requests for one campaign
+
+
+def item_statistics_cached(scope: Scope, campaign: Campaign) -> dict:
+    """The organisation-wide item statistics from the cache, asking for a background
+    refresh when they are missing or older than the campaign's results."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from assessments.models import ItemStatisticsCache
+
+    scored = Attempt.objects.filter(campaign=campaign, status=Attempt.Status.SCORED).count()
+    cache, _ = ItemStatisticsCache.objects.get_or_create(
+        organization=scope.organization, campaign=campaign
+    )
+    stale = cache.computed_at is None or cache.respondents != scored
+    now = timezone.now()
+    if stale and (
+        cache.requested_at is None or now - cache.requested_at > timedelta(seconds=REFRESH_AFTER)
+    ):
+        from assessments.tasks import refresh_item_statistics_task
+
+        ItemStatisticsCache.objects.filter(pk=cache.pk).update(requested_at=now)
+        org_id, campaign_id = scope.organization.pk, campaign.pk
+        transaction.on_commit(lambda: refresh_item_statistics_task.delay(org_id, campaign_id))
+    if cache.computed_at is None:
+        return {"pending": True, "suppressed": False, "items": [], "alpha": {}}
+    return {**cache.data, "computed_at": cache.computed_at, "stale": stale, "pending": False}
+
+
+def refresh_item_statistics(scope: Scope, campaign: Campaign) -> dict:
+    from django.utils import timezone
+
+    from assessments.models import ItemStatisticsCache
+
+    data = item_statistics(scope, campaign)
+    ItemStatisticsCache.objects.update_or_create(
+        organization=scope.organization,
+        campaign=campaign,
+        defaults={"data": data, "respondents": data["respondents"], "computed_at": timezone.now()},
+    )
+    return data

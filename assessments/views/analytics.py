@@ -47,7 +47,10 @@ class AnalyticsView(OrgView, TemplateView):
             "levels": [(labels[k], n) for k, n in summary.level_counts.items()],
             "heatmap": analytics.department_heatmap(scope, campaign),
             "trend": trend,
-            "items": analytics.item_statistics(scope, campaign),
+            # Item statistics are for admins, organisation-wide, from the background cache.
+            "items": analytics.item_statistics_cached(scope, campaign)
+            if self.membership.role == Role.ADMIN
+            else None,
             "charts": {
                 "levels": {
                     "x": [labels[k] for k in summary.level_counts],
@@ -104,7 +107,7 @@ class AnalyticsView(OrgView, TemplateView):
                 ["campaign", "respondents", "share_at_or_above", "mean_score"],
                 rows,
             )
-        if table == "items":
+        if table == "items" and data["items"] is not None:
             rows = (
                 [
                     i["key"],

@@ -138,3 +138,26 @@ def test_api_aggregates_apply_the_same_suppression_and_scope(mini):
         reverse("api:fluency-campaign-list", kwargs={"org_slug": cast.org_a.slug})
     ).json()
     assert {c["name"] for c in listing["results"]} == {"Open", "Closed"}
+
+
+def test_item_statistics_come_from_a_background_cache(
+    client_for, mini, django_capture_on_commit_callbacks
+):
+    from assessments.selectors.analytics import refresh_item_statistics
+
+    cast = mini
+    add_people(cast, cast.sales, 6, np.random.default_rng(7))
+    url = reverse("assessments:analytics", kwargs={"org_slug": cast.org_a.slug})
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = client_for(cast.alice).get(url)
+    assert "being computed in the background" in first.content.decode()
+    assert len(callbacks) == 1  # one refresh queued, not one per view
+    with django_capture_on_commit_callbacks() as callbacks:
+        client_for(cast.alice).get(url)
+    assert callbacks == []
+    with org_context(cast.org_a):
+        refresh_item_statistics(analytics.Scope(cast.org_a), cast.campaign)
+    page = client_for(cast.alice).get(url).content.decode()
+    assert "Computed" in page and "from 6 results" in page
+    # Managers and executives never see item statistics.
+    assert "Item statistics" not in client_for(cast.erin).get(url).content.decode()
