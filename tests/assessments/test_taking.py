@@ -321,3 +321,10 @@ def test_admin_clones_edits_and_publishes_a_version_and_old_attempts_keep_theirs
     # A published version is frozen.
     frozen = client.post(edit, {"action": "retire", "item": d1.pk})
     assert frozen.status_code == 400
+
+
+def test_another_organisations_campaign_does_not_exist_here(client_for, mini):
+    cast = mini
+    assert client_for(cast.emil).get(take_url(cast, cast.b_campaign)).status_code == 404
+    with org_context(cast.org_b):
+        assert not Attempt.objects.exists()
