@@ -8,6 +8,8 @@ from django.views.generic import TemplateView
 
 from assessments.models import Answer, Attempt, Campaign, CompetencyScore, Item
 from assessments.services import attempts as service
+from assessments.services.free_text_scoring import REVIEW_ITEM_TYPE
+from slm.models import ReviewItem
 from tenancy.roles import EVERYONE
 from tenancy.views.base import OrgView
 
@@ -210,6 +212,16 @@ class ResultView(OrgView, TemplateView):
                 "y": [round(a.overall_score or 0) for a in history],
             },
             pending=attempt.status == Attempt.Status.SUBMITTED,
+            in_review=ReviewItem.objects.filter(
+                item_type=REVIEW_ITEM_TYPE,
+                status=ReviewItem.Status.PENDING,
+                item_id__in=[
+                    str(pk)
+                    for pk in Answer.objects.filter(
+                        attempt=attempt, score__isnull=True
+                    ).values_list("pk", flat=True)
+                ],
+            ).count(),
         )
         return context
 

@@ -101,6 +101,10 @@ def test_low_confidence_free_text_goes_to_review_and_the_decision_scores_it(
         attempt = Attempt.objects.get(membership=cast.member("emil"))
         answer = Answer.objects.get(attempt=attempt, score__isnull=True)
     assert answer_score_free_text(org_id=cast.org_a.pk, answer_id=answer.pk) == "review"
+    result_url = reverse(
+        "assessments:result", kwargs={"org_slug": cast.org_a.slug, "pk": attempt.pk}
+    )
+    assert "waiting for a person" in client_for(cast.emil).get(result_url).content.decode()
     with org_context(cast.org_a):
         item = ReviewItem.objects.get(item_type="assessments.Answer", item_id=str(answer.pk))
         review_item_decide(item=item, reviewer=cast.alice, status="corrected", label="1")
