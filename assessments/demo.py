@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import scoring
-from assessments.models import Answer, Attempt, Campaign, CompetencyScore, Item
+from assessments.models import Answer, Attempt, Campaign, Item
+from assessments.services.attempts import apply_result
 from assessments.services.frameworks import framework_install
 from tenancy.models import Membership, Organization
 
@@ -135,19 +136,5 @@ def _simulated_attempt(
         triples.append((item.competency.key, item.type, score))
     Answer.objects.bulk_create(answers)
     result = scoring.score_attempt(triples, version.levels, [c.key for c in competencies])
-    CompetencyScore.objects.bulk_create(
-        [
-            CompetencyScore(
-                organization_id=campaign.organization_id,
-                attempt=attempt,
-                competency=c,
-                score=result.competency_scores[c.key],
-                level=result.competency_levels[c.key],
-            )
-            for c in competencies
-        ]
-    )
-    attempt.overall_score, attempt.overall_level = result.overall_score, result.overall_level
-    attempt.segment = result.segment
-    attempt.save(update_fields=["overall_score", "overall_level", "segment"])
+    apply_result(attempt, result, competencies)
     return 1

@@ -41,6 +41,17 @@ def corrected_item_total(matrix: np.ndarray) -> list[float | None]:
     return out
 
 
+def flags_for(difficulty: float, discrimination: float | None) -> list[str]:
+    flags = []
+    if difficulty < TOO_HARD:
+        flags.append("too hard")
+    if difficulty > TOO_EASY:
+        flags.append("too easy")
+    if discrimination is not None and discrimination < LOW_DISCRIMINATION:
+        flags.append("low discrimination")
+    return flags
+
+
 @dataclass(frozen=True)
 class ItemStat:
     item: str
@@ -55,12 +66,7 @@ def item_statistics(matrix: np.ndarray, items: list[str]) -> tuple[list[ItemStat
     discriminations = corrected_item_total(matrix)
     stats = []
     for key, difficulty, discrimination in zip(items, difficulties, discriminations, strict=True):
-        flags = []
-        if difficulty < TOO_HARD:
-            flags.append("too hard")
-        if difficulty > TOO_EASY:
-            flags.append("too easy")
-        if discrimination is not None and discrimination < LOW_DISCRIMINATION:
-            flags.append("low discrimination")
-        stats.append(ItemStat(key, float(difficulty), discrimination, flags))
+        stats.append(
+            ItemStat(key, float(difficulty), discrimination, flags_for(difficulty, discrimination))
+        )
     return stats, cronbach_alpha(matrix)

@@ -188,7 +188,7 @@ def item_statistics(scope: Scope, campaign: Campaign) -> dict:
         for competency_id, (k, item_var) in sums.items()
     ]
     from assessments.models import Item
-    from assessments.statistics import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD
+    from assessments.statistics import flags_for
 
     meta = {
         i.pk: i
@@ -208,13 +208,7 @@ def item_statistics(scope: Scope, campaign: Campaign) -> dict:
         out.append((item_id, None, float(difficulty), None))
     stats = []
     for item_id, _n, difficulty, discrimination in sorted(out, key=lambda r: meta[r[0]].position):
-        flags = []
-        if difficulty < TOO_HARD:
-            flags.append("too hard")
-        if difficulty > TOO_EASY:
-            flags.append("too easy")
-        if discrimination is not None and discrimination < LOW_DISCRIMINATION:
-            flags.append("low discrimination")
+        flags = flags_for(difficulty, discrimination)
         item = meta[item_id]
         stats.append(
             {

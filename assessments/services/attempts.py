@@ -206,6 +206,12 @@ def attempt_finalize(*, attempt: Attempt) -> Attempt:
         version.levels,
         [c.key for c in competencies],
     )
+    apply_result(attempt, result, competencies)
+    return attempt
+
+
+def apply_result(attempt: Attempt, result: scoring.Result, competencies: list) -> None:
+    """Store a computed result on the attempt and its competency scores."""
     CompetencyScore.objects.filter(attempt=attempt).delete()
     CompetencyScore.objects.bulk_create(
         [
@@ -224,4 +230,3 @@ def attempt_finalize(*, attempt: Attempt) -> Attempt:
     attempt.segment = result.segment
     attempt.status = Attempt.Status.SCORED
     attempt.save(update_fields=["overall_score", "overall_level", "segment", "status"])
-    return attempt

@@ -193,12 +193,16 @@ def version_clone(*, version: FrameworkVersion, actor) -> FrameworkVersion:
     return clone
 
 
+def _ensure_draft(version: FrameworkVersion) -> None:
+    if version.status != FrameworkVersion.Status.DRAFT:
+        raise ValidationError("Only a draft version can be edited; clone it first.")
+
+
 @transaction.atomic
 def version_update_levels(
     *, version: FrameworkVersion, actor, levels: list[dict]
 ) -> FrameworkVersion:
-    if version.status != FrameworkVersion.Status.DRAFT:
-        raise ValidationError("Only a draft version can be edited; clone it first.")
+    _ensure_draft(version)
     validate_definition({"levels": levels, "competencies": [], "items": []})
     before = version.levels
     version.levels = levels
@@ -216,8 +220,7 @@ def version_update_levels(
 
 @transaction.atomic
 def item_set_retired(*, item: Item, actor, retired: bool) -> Item:
-    if item.version.status != FrameworkVersion.Status.DRAFT:
-        raise ValidationError("Only a draft version can be edited; clone it first.")
+    _ensure_draft(item.version)
     before = item.retired
     item.retired = retired
     item.save(update_fields=["retired"])
@@ -253,8 +256,7 @@ def version_publish(*, version: FrameworkVersion, actor) -> FrameworkVersion:
 
 @transaction.atomic
 def item_set_track(*, item: Item, actor, track: str) -> Item:
-    if item.version.status != FrameworkVersion.Status.DRAFT:
-        raise ValidationError("Only a draft version can be edited; clone it first.")
+    _ensure_draft(item.version)
     if track and track not in JobTrack.values:
         raise ValidationError({"track": f"Unknown job track {track!r}."})
     before = item.track

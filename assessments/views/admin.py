@@ -13,6 +13,7 @@ from assessments.models import Campaign, FrameworkVersion
 from assessments.services import campaigns as campaign_service
 from assessments.services import frameworks as framework_service
 from core.exports import csv_response
+from core.forms import add_validation_errors
 from tenancy.models import Department, JobTrack
 from tenancy.roles import ADMINS
 from tenancy.views.base import OrgView
@@ -105,8 +106,7 @@ class CampaignListView(OrgView, TemplateView):
                     reminder_every_days=data["reminder_every_days"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, f"Campaign {data['name']} created.")
                 return redirect("assessments:campaigns", org_slug=self.organization.slug)

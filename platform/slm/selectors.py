@@ -23,30 +23,20 @@ def model_operations(*, days: int = 30) -> dict:
     """Calls, throughput, latency percentiles, errors and costs, per task and in total."""
     since = timezone.now() - timedelta(days=days)
     calls = ModelInvocation.objects.filter(created_at__gte=since)
+    aggregates = {
+        "calls": Count("id"),
+        "items": Sum("items"),
+        "errors": Count("id", filter=Q(outcome="error")),
+        "input_tokens": Sum("input_tokens"),
+        "output_tokens": Sum("output_tokens"),
+        "busy_ms": Sum("latency_ms"),
+        "p50": Percentile(F("latency_ms"), 0.5),
+        "p95": Percentile(F("latency_ms"), 0.95),
+    }
     per_task = list(
-        calls.values("task", "model", "device")
-        .annotate(
-            calls=Count("id"),
-            items=Sum("items"),
-            errors=Count("id", filter=Q(outcome="error")),
-            input_tokens=Sum("input_tokens"),
-            output_tokens=Sum("output_tokens"),
-            busy_ms=Sum("latency_ms"),
-            p50=Percentile(F("latency_ms"), 0.5),
-            p95=Percentile(F("latency_ms"), 0.95),
-        )
-        .order_by("-calls")
+        calls.values("task", "model", "device").annotate(**aggregates).order_by("-calls")
     )
-    totals = calls.aggregate(
-        calls=Count("id"),
-        items=Sum("items"),
-        errors=Count("id", filter=Q(outcome="error")),
-        input_tokens=Sum("input_tokens"),
-        output_tokens=Sum("output_tokens"),
-        busy_ms=Sum("latency_ms"),
-        p50=Percentile(F("latency_ms"), 0.5),
-        p95=Percentile(F("latency_ms"), 0.95),
-    )
+    totals = calls.aggregate(**aggregates)
     for row in [*per_task, totals]:
         busy_seconds = (row["busy_ms"] or 0) / 1000
         row["items"] = row["items"] or 0

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView, TemplateView
 
 from core.exports import csv_response
+from core.forms import add_validation_errors
 from ops.selectors import worker_status
 from slm.forms import LLMEndpointForm
 from slm.models import LLMEndpoint, ReviewItem
@@ -145,8 +146,7 @@ class LLMEndpointView(OrgView, TemplateView):
                     timeout_seconds=data["timeout_seconds"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, "Escalation endpoint saved.")
                 return redirect("slm:llm_endpoint", org_slug=self.organization.slug)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
 from core.exports import csv_response
+from core.forms import add_validation_errors
 from tenancy import selectors
 from tenancy.forms import (
     DepartmentForm,
@@ -19,14 +20,6 @@ from tenancy.models import Department, Invitation, Membership, Organization, Rol
 from tenancy.roles import ADMINS
 from tenancy.services import invitations, member_import, memberships, organizations
 from tenancy.views.base import OrgView
-
-
-def _add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MemberListView(OrgView, ListView):
@@ -112,7 +105,7 @@ class MemberEditView(OrgView, TemplateView):
                 )
             except ValidationError as exc:
                 membership = self.get_membership()
-                _add_form_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, f"Saved changes to {membership.user.email}.")
                 return redirect("tenancy:members", org_slug=self.organization.slug)
@@ -150,7 +143,7 @@ class DepartmentListView(OrgView, TemplateView):
                     name=form.cleaned_data["name"],
                 )
             except ValidationError as exc:
-                _add_form_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, f"Department {form.cleaned_data['name']} created.")
                 return redirect("tenancy:departments", org_slug=self.organization.slug)
@@ -180,7 +173,7 @@ class InvitationListView(OrgView, TemplateView):
                     job_track=form.cleaned_data["job_track"],
                 )
             except ValidationError as exc:
-                _add_form_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, f"Invitation sent to {invitation.email}.")
                 return redirect("tenancy:invitations", org_slug=self.organization.slug)
