@@ -38,6 +38,7 @@ class AnalyticsView(OrgView, TemplateView):
         version = campaign.version
         labels = {level["key"]: level["label"] for level in version.levels}
         trend = analytics.trend(scope, same_framework)
+        heatmap = analytics.department_heatmap(scope, campaign)
         return {
             "scope": scope,
             "campaign": campaign,
@@ -45,7 +46,7 @@ class AnalyticsView(OrgView, TemplateView):
             "summary": summary,
             "bar_label": labels.get(analytics.minimum_level(scope, version)),
             "levels": [(labels[k], n) for k, n in summary.level_counts.items()],
-            "heatmap": analytics.department_heatmap(scope, campaign),
+            "heatmap": heatmap,
             "trend": trend,
             # Item statistics are for admins, organisation-wide, from the background cache.
             "items": analytics.item_statistics_cached(scope, campaign)
@@ -61,6 +62,12 @@ class AnalyticsView(OrgView, TemplateView):
                     "y": [round(100 * t.share_at_or_above, 1) for t in trend if not t.suppressed],
                 },
                 "segments": {"x": list(summary.segments), "y": list(summary.segments.values())},
+                # Suppressed departments stay out of the chart; the table says why.
+                "heatmap": {
+                    "x": heatmap["competencies"],
+                    "y": [r["department"] for r in heatmap["rows"] if not r["suppressed"]],
+                    "z": [r["scores"] for r in heatmap["rows"] if not r["suppressed"]],
+                },
             },
         }
 

@@ -33,11 +33,19 @@
       marker: { color: "#1f5fbf" },
       hovertemplate: "%{x}: %{y}<extra></extra>"
     };
+    if (trace.type === "heatmap") {
+      // {"x": columns, "y": rows, "z": rows of values (null for suppressed cells)}
+      trace = {
+        type: "heatmap", x: data.x || [], y: data.y || [], z: data.z || [],
+        colorscale: "Blues", zmin: 0, zmax: 100, hoverongaps: false,
+        hovertemplate: "%{y} / %{x}: %{z}<extra></extra>"
+      };
+    }
     var layout = {
       title: { text: element.dataset.title || "" },
       margin: { t: 56, r: 16, b: 96, l: 56 },
       font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", color: "#1d2330" },
-      yaxis: { rangemode: "tozero", fixedrange: true },
+      yaxis: { rangemode: "tozero", fixedrange: true, automargin: true },
       xaxis: { automargin: true, fixedrange: true },
       paper_bgcolor: "#ffffff",
       plot_bgcolor: "#ffffff"

@@ -161,3 +161,22 @@ def test_item_statistics_come_from_a_background_cache(
     assert "Computed" in page and "from 6 results" in page
     # Managers and executives never see item statistics.
     assert "Item statistics" not in client_for(cast.erin).get(url).content.decode()
+
+
+def test_every_analytics_table_exports_csv_with_suppression(client_for, mini):
+    cast = mini
+    rng = np.random.default_rng(8)
+    add_people(cast, cast.support, 3, rng)
+    add_people(cast, cast.sales, 6, rng)
+    url = reverse("assessments:analytics", kwargs={"org_slug": cast.org_a.slug})
+    client = client_for(cast.alice)
+    heatmap = client.get(url, {"format": "csv", "table": "heatmap"}).content.decode().splitlines()
+    assert heatmap[0] == "department,respondents,Delegation,Discernment"
+    assert any(line.startswith("Support,suppressed") for line in heatmap)
+    assert any(line.startswith("Sales,6,") for line in heatmap)
+    for table in ("levels", "trend", "segments", "items"):
+        response = client.get(url, {"format": "csv", "table": table})
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    page = client.get(url)
+    chart = page.context["charts"]["heatmap"]
+    assert chart["y"] == ["Sales"] and len(chart["z"][0]) == 2  # Support is left out
