@@ -198,41 +198,63 @@ def _ensure_draft(version: FrameworkVersion) -> None:
         raise ValidationError("Only a draft version can be edited; clone it first.")
 
 
+def _edit_draft(obj, *, version: FrameworkVersion, actor, field: str, value, action: str):
+    """Change one field of a draft version (or of one of its items), with an audit record."""
+    _ensure_draft(version)
+    before = getattr(obj, field)
+    setattr(obj, field, value)
+    obj.save(update_fields=[field])
+    audit_record(
+        organization=version.organization,
+        actor=actor,
+        action=action,
+        target=obj,
+        before={field: before},
+        after={field: value},
+    )
+    return obj
+
+
 @transaction.atomic
 def version_update_levels(
     *, version: FrameworkVersion, actor, levels: list[dict]
 ) -> FrameworkVersion:
-    _ensure_draft(version)
+    _ensure_draft(version)  # before validating, as a published version can't change at all
     validate_definition({"levels": levels, "competencies": [], "items": []})
-    before = version.levels
-    version.levels = levels
-    version.save(update_fields=["levels"])
-    audit_record(
-        organization=version.organization,
+    return _edit_draft(
+        version,
+        version=version,
         actor=actor,
+        field="levels",
+        value=levels,
         action="framework.levels_updated",
-        target=version,
-        before={"levels": before},
-        after={"levels": levels},
     )
-    return version
 
 
 @transaction.atomic
 def item_set_retired(*, item: Item, actor, retired: bool) -> Item:
-    _ensure_draft(item.version)
-    before = item.retired
-    item.retired = retired
-    item.save(update_fields=["retired"])
-    audit_record(
-        organization=item.organization,
+    return _edit_draft(
+        item,
+        version=item.version,
         actor=actor,
+        field="retired",
+        value=retired,
         action="item.retired" if retired else "item.restored",
-        target=item,
-        before={"retired": before},
-        after={"retired": retired},
     )
-    return item
+
+
+@transaction.atomic
+def item_set_track(*, item: Item, actor, track: str) -> Item:
+    if track and track not in JobTrack.values:
+        raise ValidationError({"track": f"Unknown job track {track!r}."})
+    return _edit_draft(
+        item,
+        version=item.version,
+        actor=actor,
+        field="track",
+        value=track,
+        action="item.track_changed",
+    )
 
 
 @transaction.atomic
@@ -252,22 +274,3 @@ def version_publish(*, version: FrameworkVersion, actor) -> FrameworkVersion:
         after={"version": version.number},
     )
     return version
-
-
-@transaction.atomic
-def item_set_track(*, item: Item, actor, track: str) -> Item:
-    _ensure_draft(item.version)
-    if track and track not in JobTrack.values:
-        raise ValidationError({"track": f"Unknown job track {track!r}."})
-    before = item.track
-    item.track = track
-    item.save(update_fields=["track"])
-    audit_record(
-        organization=item.organization,
-        actor=actor,
-        action="item.track_changed",
-        target=item,
-        before={"track": before},
-        after={"track": track},
-    )
-    return item
