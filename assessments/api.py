@@ -30,7 +30,7 @@ class FluencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSe
     """AI-fluency aggregates per campaign. Groups under the anonymity threshold come back
     with `suppressed: true` and no figures; managers get their departments only."""
 
-    queryset = Campaign.unscoped.none()
+    queryset = Campaign.objects.none()
     serializer_class = CampaignAggregateSerializer
     read_roles = MANAGERS
 

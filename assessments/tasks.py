@@ -28,11 +28,10 @@ def refresh_item_statistics_task(org_id: int, campaign_id: int) -> int:
     """Recompute a campaign's item statistics (organisation-wide) into the cache."""
     from assessments.models import Campaign
     from assessments.selectors.analytics import Scope, refresh_item_statistics
-    from tenancy.context import org_context, system_context
+    from tenancy.context import org_context
     from tenancy.models import Organization
 
-    with system_context():
-        organization = Organization.objects.get(pk=org_id)
+    organization = Organization.objects.get(pk=org_id)
     with org_context(organization):
         campaign = Campaign.objects.get(pk=campaign_id)
         return refresh_item_statistics(Scope(organization), campaign)["respondents"]

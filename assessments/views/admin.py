@@ -22,12 +22,12 @@ from tenancy.views.base import OrgView
 class CampaignForm(forms.Form):
     name = forms.CharField(max_length=200)
     version = forms.ModelChoiceField(
-        queryset=FrameworkVersion.unscoped.none(), label="Framework version"
+        queryset=FrameworkVersion.objects.none(), label="Framework version"
     )
     opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     departments = forms.ModelMultipleChoiceField(
-        queryset=Department.unscoped.none(),
+        queryset=Department.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: every department.",

@@ -9,6 +9,8 @@ from audit.models import AuditEvent
 from tenancy.context import org_context
 from tenancy.models import Department
 
+pytestmark = pytest.mark.cross_tenant
+
 ADMIN = {"alice"}
 EVERYONE = {"alice", "erin", "mona", "emil"}
 
@@ -33,10 +35,9 @@ def cast(cast):
 
     from assessments.models import Campaign
     from assessments.services.frameworks import framework_install
-    from tenancy.context import system_context
     from tests.assessments.conftest import MINI
 
-    with system_context():
+    with org_context(cast.org_a):
         version = framework_install(organization=cast.org_a, path=MINI)
         cast.campaign = Campaign.objects.create(
             organization=cast.org_a,

@@ -10,7 +10,7 @@ from assessments.models import Answer, Attempt, Item
 from assessments.selectors import analytics
 from assessments.services.attempts import attempt_finalize
 from assessments.statistics import corrected_item_total, cronbach_alpha
-from tenancy.context import org_context, system_context
+from tenancy.context import org_context
 from tests.factories import MembershipFactory
 
 COMMON = ["d1", "d2", "d3", "att", "s1", "s2"]
@@ -18,7 +18,7 @@ COMMON = ["d1", "d2", "d3", "att", "s1", "s2"]
 
 def add_people(cast, department, n, rng, ability=0.0):
     """n scored attempts in `department`, answers drawn around `ability` (0..1)."""
-    with system_context():
+    with org_context(cast.org_a):
         items = {i.key: i for i in Item.objects.filter(version=cast.version)}
         for _ in range(n):
             membership = MembershipFactory(
