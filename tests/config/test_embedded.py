@@ -16,7 +16,8 @@ def test_embedded_postgres_starts_with_the_three_roles(tmp_path):
     code = (
         "from config import embedded; import psycopg\n"
         "for alias, p in embedded.ensure_postgres().items():\n"
-        "    c = psycopg.connect(host=p['HOST'], port=p['PORT'], user=p['USER'], dbname=p['NAME'])\n"
+        "    c = psycopg.connect(host=p['HOST'], port=p['PORT'], user=p['USER'],\n"
+        "                        dbname=p['NAME'])\n"
         "    print(alias, c.execute('select current_user, rolsuper, rolbypassrls, rolcreatedb "
         "from pg_roles where rolname = current_user').fetchone(),\n"
         "          c.execute('select pg_get_userbyid(datdba) from pg_database "
