@@ -276,9 +276,7 @@ def seed_demo(*, employees: int = 300, model_calls: bool = False) -> dict[str, i
         "acme.example",
         seed=1,
     )
-    created += _people(
-        globex, globex_departments, GLOBEX_DEPARTMENTS, 40, "globex.example", seed=2
-    )
+    created += _people(globex, globex_departments, GLOBEX_DEPARTMENTS, 40, "globex.example", seed=2)
     with org_context(acme):
         acme_total = Membership.objects.count()
     with org_context(globex):
