@@ -50,11 +50,26 @@ per-person values you want to show, and call `protect(groups, threshold=k)`. Sho
 what the returned `Release` holds: `release.total` and `release.cells`, each a `Cell`
 whose `suppressed` / `reason` say why a figure is missing. `docs/privacy.md` has examples.
 
+9. Several breakdowns of the same people (`protect_crossed`). Department rows and track
+   rows over the same people can be combined: if Engineering-track people are Support
+   plus one person from Sales, the Engineering row minus the Support row is that person.
+   Rules 1-3 are applied to each breakdown, then the publication is audited by linear
+   algebra over the cross cells (department x track, `privacy.audit`): while some set of
+   fewer than `k` people, or some suppressed cell, can be worked out, the smallest
+   published cell of a later breakdown is withheld as well. The first breakdown and the
+   total alone are always safe (rules 1-3), so this ends, at worst with the later
+   breakdowns fully withheld; the same happens when the audit would be too large.
+
+What counts as a group: people singled out by who they are (department, track, tenure,
+period), the attributes a viewer may know about a colleague. Counts by result (how many
+people reached each level, each segment) are sums of 0/1 values over such a group, i.e.
+figures of the group, and follow its suppression.
+
 What it does not cover: figures that are not sums over people (a median, a maximum, a
 correlation) are published only over a whole population of at least `k` people and must
-not be combined with a partition of it; and two different partitions of the same people
-(department and track) must not both be published with figures, because the cross cells
-(department x track) can then be worked out; publish one, or the total only.
+not be combined with a breakdown of it; and figures seen by different people (an
+executive's organisation view and a manager's scope) are protected for each viewer, not
+against two viewers pooling what they see.
 """
 
 from __future__ import annotations
@@ -71,6 +86,7 @@ __all__ = [
     "Reason",
     "Release",
     "protect",
+    "protect_crossed",
     "protect_nested",
     "protect_population",
     "protect_series",
@@ -85,6 +101,7 @@ class Reason(enum.StrEnum):
     COMPLEMENTARY = "complementary"
     FILTER = "filter"
     DIFFERENCE = "difference"
+    CROSS = "cross"
 
     def message(self, threshold: int) -> str:
         return {
@@ -94,6 +111,10 @@ class Reason(enum.StrEnum):
             ),
             Reason.FILTER: "this selection would single out a suppressed group",
             Reason.DIFFERENCE: (f"differs from a published group by fewer than {threshold} people"),
+            Reason.CROSS: (
+                "withheld so that it cannot be combined with another breakdown to single"
+                " out a smaller group"
+            ),
         }[self]
 
 
@@ -297,6 +318,88 @@ def protect_nested(populations: Sequence[Group], *, threshold: int) -> list[Cell
             published.append(population)
             cells.append(_published(population, threshold))
     return cells
+
+
+def protect_crossed(atoms: Sequence[Group], *, threshold: int) -> tuple[Release, ...]:
+    """Rule 9: several breakdowns of the same people, published side by side.
+
+    Each atom is one cross cell: its key is a tuple with one key per breakdown (e.g.
+    `(department_id, track)`), its count and sums those of the people in that cell. Returns
+    one `Release` per breakdown, in the order of the key's components; all share the same
+    total. The first breakdown keeps rules 1-3 only; later ones lose cells as needed.
+    """
+    from privacy import audit  # numpy, needed only here
+
+    _check_threshold(threshold)
+    atoms = list(atoms)
+    if not atoms:
+        return ()
+    width = len(atoms[0].key)
+    if any(not isinstance(a.key, tuple) or len(a.key) != width for a in atoms):
+        raise ValueError("every atom's key must be a tuple with one key per breakdown")
+    if len({a.key for a in atoms}) != len(atoms):
+        raise ValueError("an atom appears twice")
+    members: list[dict[Hashable, list[int]]] = [{} for _ in range(width)]
+    for index, atom in enumerate(atoms):
+        for part, key in enumerate(atom.key):
+            members[part].setdefault(key, []).append(index)
+    releases = [
+        protect(
+            [_combine(key, (atoms[i] for i in indices)) for key, indices in part.items()],
+            threshold=threshold,
+        )
+        for part in members
+    ]
+    sizes = [atom.count for atom in atoms]
+    withheld: list[set[Hashable]] = [set() for _ in range(width)]
+
+    def hidden(part: int, cell: Cell) -> bool:
+        return cell.suppressed or cell.key in withheld[part]
+
+    while True:
+        candidates = sorted(
+            (release._groups[cell.key].count, part, position, cell.key)
+            for part, release in enumerate(releases)
+            if part > 0
+            for position, cell in enumerate(release.cells)
+            if not hidden(part, cell)
+        )
+        if not candidates:
+            break  # the first breakdown and the total alone: rules 1-3 hold
+        published: list[Sequence[int]] = [
+            members[part][cell.key]
+            for part, release in enumerate(releases)
+            for cell in release.cells
+            if not hidden(part, cell)
+        ]
+        if not releases[0].total.suppressed:
+            published.append(range(len(atoms)))
+        protected = [
+            members[part][cell.key]
+            for part, release in enumerate(releases)
+            for cell in release.cells
+            if hidden(part, cell) and release._groups[cell.key].count
+        ]
+        try:
+            found = audit.leaks(published, sizes, threshold, protected)
+        except audit.TooManyCombinations:
+            # Too large to vouch for: keep only the first breakdown, which is safe.
+            for _, part, _, key in candidates:
+                withheld[part].add(key)
+            break
+        if not found:
+            break
+        _, part, _, key = candidates[0]
+        withheld[part].add(key)
+
+    out = []
+    for part, release in enumerate(releases):
+        cells = tuple(
+            _withheld(cell.key, Reason.CROSS, threshold) if cell.key in withheld[part] else cell
+            for cell in release.cells
+        )
+        out.append(Release(threshold, cells, release.total, release._groups))
+    return tuple(out)
 
 
 def threshold_for(organization: Any) -> int:

@@ -149,3 +149,70 @@ def test_the_check_is_not_vacuous_primary_suppression_alone_leaks():
     rows = [np.array([1.0, 0.0]), np.ones(2)]
     assert derivable(rows, unit(2, 1))
     assert small_derivable_sets(rows, [6, 1], 5) == [(1,)]
+
+
+@st.composite
+def crossed(draw):
+    """People with a department (0-3) and a track (0-2), each with a value: the atoms are
+    the non-empty department x track cells."""
+    threshold = draw(st.integers(min_value=2, max_value=7))
+    people = draw(
+        st.lists(
+            st.tuples(st.integers(min_value=0, max_value=3), st.integers(min_value=0, max_value=2)),
+            min_size=1,
+            max_size=30,
+        )
+    )
+    rng = np.random.default_rng(draw(st.integers(min_value=0, max_value=2**32 - 1)))
+    cells: dict[tuple, list[float]] = {}
+    for key in people:
+        cells.setdefault(key, []).append(float(rng.uniform(0, 100)))
+    atoms = [privacy.Group(key, len(values), {"v": sum(values)}) for key, values in cells.items()]
+    return threshold, atoms
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(case=crossed())
+def test_two_breakdowns_of_the_same_people_cannot_be_combined_to_single_anyone_out(case):
+    """Department rows and track rows side by side, with the total. Unknowns are the
+    department x track cells: every published row is a union of them, so anything that can
+    be worked out about people is a union of cells."""
+    threshold, atoms = case
+    releases = privacy.protect_crossed(atoms, threshold=threshold)
+    width = len(atoms)
+    sizes = [a.count for a in atoms]
+    counts, sums, cells = [], [], []
+    for part, release in enumerate(releases):
+        for cell in release.cells:
+            members = [i for i, a in enumerate(atoms) if a.key[part] == cell.key]
+            cells.append((part, cell, members))
+            if cell.count is not None:
+                counts.append(indicator(width, members))
+                assert cell.count == sum(sizes[i] for i in members) >= threshold
+            if cell.sum("v") is not None or cell.mean("v") is not None:
+                sums.append(indicator(width, members))
+    if not releases[0].total.suppressed:
+        counts.append(np.ones(width))
+        sums.append(np.ones(width))
+    assert small_derivable_sets(counts, sizes, threshold) == []
+    assert small_derivable_sets(sums, sizes, threshold) == []
+    later_published = any(not c.suppressed for part, c, _ in cells if part > 0)
+    for part, cell, members in cells:
+        people = sum(sizes[i] for i in members)
+        if cell.suppressed and (people < threshold or part == 0 or later_published):
+            assert not derivable(counts, indicator(width, members)), (part, cell.key)
+            assert not derivable(sums, indicator(width, members)), (part, cell.key)
+
+
+def test_the_example_of_rule_9_withholds_the_track_row():
+    """Support: 6 engineers. Sales: 5 in finance and 1 engineer. Every department and
+    track has at least 5 people, yet Engineering (7) minus Support (6) is one person."""
+    atoms = [
+        privacy.Group(("support", "engineering"), 6, {"v": 60.0}),
+        privacy.Group(("sales", "finance"), 5, {"v": 50.0}),
+        privacy.Group(("sales", "engineering"), 1, {"v": 3.0}),
+    ]
+    departments, tracks = privacy.protect_crossed(atoms, threshold=5)
+    assert not departments["support"].suppressed and not departments["sales"].suppressed
+    assert {c.key for c in tracks.cells if c.suppressed} == {"engineering", "finance"}
+    assert tracks["engineering"].reason == privacy.Reason.CROSS
