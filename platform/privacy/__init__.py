@@ -196,6 +196,8 @@ class Release:
     # The raw groups stay private (templates cannot read names starting with "_"): they are
     # needed only to compute filtered views, which `view` checks before it returns them.
     _groups: Mapping[Hashable, Group] = field(repr=False, compare=False, default_factory=dict)
+    # Filters are audited against one partition only (rule 5), not across breakdowns.
+    _filterable: bool = field(repr=False, compare=False, default=True)
 
     def __getitem__(self, key: Hashable) -> Cell:
         for cell in self.cells:
@@ -217,6 +219,8 @@ class Release:
         Rule 5: the selection must hold all suppressed groups or none of them, else
         selection minus its published groups would isolate part of the residual.
         """
+        if not self._filterable:
+            raise ValueError("filters over several breakdowns side by side are not audited")
         selected = set(keys)
         unknown = selected - set(self._groups)
         if unknown:
@@ -398,7 +402,7 @@ def protect_crossed(atoms: Sequence[Group], *, threshold: int) -> tuple[Release,
             _withheld(cell.key, Reason.CROSS, threshold) if cell.key in withheld[part] else cell
             for cell in release.cells
         )
-        out.append(Release(threshold, cells, release.total, release._groups))
+        out.append(Release(threshold, cells, release.total, release._groups, False))
     return tuple(out)
 
 

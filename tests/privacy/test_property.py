@@ -4,6 +4,7 @@ any linear combination of what `privacy` publishes. Checked by linear algebra (r
 tests, see tests/privacy/linear.py), not by listing cases."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -216,3 +217,5 @@ def test_the_example_of_rule_9_withholds_the_track_row():
     assert not departments["support"].suppressed and not departments["sales"].suppressed
     assert {c.key for c in tracks.cells if c.suppressed} == {"engineering", "finance"}
     assert tracks["engineering"].reason == privacy.Reason.CROSS
+    with pytest.raises(ValueError, match="not audited"):
+        departments.view(["support"])
