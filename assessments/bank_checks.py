@@ -28,6 +28,10 @@ class BankFigures:
     key_longest_share: float  # best option strictly the longest
     key_shortest_share: float  # best option strictly the shortest (the opposite cue)
     longest_points_share: float  # share of scenario points earned by always picking longest
+    # Points earned by always picking the 1st, 2nd, ... longest option (scenarios with the
+    # same number of options as most). Shown, not enforced: the best option should sit at
+    # every length rank, so no rank should stand out.
+    length_rank_points: list[float]
     tick_all_max: float  # the most any multi-select item gives for ticking every box
     tick_all_items: dict[str, float]
     test_wise_score: float
@@ -57,7 +61,25 @@ def _best(options: list[dict]) -> dict:
 
 
 def _longest(options: list[dict]) -> dict:
-    return max(options, key=lambda o: (len(o["text"]), o.get("score", 0)))
+    return _by_length(options)[0]
+
+
+def _by_length(options: list[dict]) -> list[dict]:
+    """Longest first; ties go to the better-scored option (the guesser's luck, not ours)."""
+    return sorted(options, key=lambda o: (-len(o["text"]), -o.get("score", 0)))
+
+
+def _length_rank_points(scenarios: list[dict]) -> list[float]:
+    if not scenarios:
+        return []
+    sizes = [len(i["options"]) for i in scenarios]
+    size = max(set(sizes), key=sizes.count)
+    same = [i for i in scenarios if len(i["options"]) == size]
+    possible = sum(_best(i["options"])["score"] for i in same)
+    return [
+        sum(_by_length(i["options"])[rank]["score"] for i in same) / possible if possible else 0.0
+        for rank in range(size)
+    ]
 
 
 def _scale_options(item: dict) -> list[dict]:
@@ -85,9 +107,7 @@ def guesser_result(data: dict, track: str | None = None) -> scoring.Result:
     """The simulated test-wise respondent's result on the items a member of `track` gets."""
     items = [i for i in _active(data["items"]) if not i.get("track") or i.get("track") == track]
     triples = [(i["competency"], i["type"], _test_wise_answer(i)) for i in items]
-    return scoring.score_attempt(
-        triples, data["levels"], [c["key"] for c in data["competencies"]]
-    )
+    return scoring.score_attempt(triples, data["levels"], [c["key"] for c in data["competencies"]])
 
 
 def bank_figures(data: dict) -> BankFigures:
@@ -149,6 +169,7 @@ def bank_figures(data: dict) -> BankFigures:
         key_longest_share=figures["key_longest_share"],
         key_shortest_share=key_shortest / n if n else 0.0,
         longest_points_share=figures["longest_points_share"],
+        length_rank_points=_length_rank_points(scenarios),
         tick_all_max=figures["tick_all_max"],
         tick_all_items=tick_all,
         test_wise_score=worst_score if worst_score >= 0 else 0.0,
