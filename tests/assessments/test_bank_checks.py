@@ -2,12 +2,15 @@
 and the checks that say so do catch a bank that gives its key away."""
 
 import copy
+import html
 import json
 
 import pytest
+from django.urls import reverse
 
 from assessments import bank_checks, scoring
 from assessments.services.frameworks import shipped_files
+from tenancy.context import org_context, system_context
 
 SHIPPED = sorted(shipped_files())
 
@@ -153,3 +156,61 @@ def test_no_tool_answer_is_left_out_and_never_makes_a_resister():
     never = [(c, "frequency", scoring.frequency_score(0)) for c in competencies]
     low = scoring.score_attempt(answers[:4] + never, levels, competencies)
     assert low.competency_scores["delegation"] == 50.0
+
+
+# The admin sees the same figures on the version page, and can name the lowest level.
+
+
+def _draft_of_shipped(cast):
+    from assessments.services.frameworks import framework_install, version_clone
+
+    with system_context():
+        published = framework_install(organization=cast.org_a)
+    with org_context(cast.org_a):
+        return version_clone(version=published, actor=cast.alice)
+
+
+def test_version_page_shows_the_bank_figures_and_the_lowest_level_is_renamable(cast, client_for):
+    draft = _draft_of_shipped(cast)
+    url = reverse("assessments:version_edit", kwargs={"org_slug": cast.org_a.slug, "pk": draft.pk})
+    client = client_for(cast.alice)
+    page = html.unescape(client.get(url).content.decode())
+    figures = bank_checks.bank_figures(load("ai-fluency-4d"))
+    assert "Can a guesser pass?" in page
+    assert f"{round(figures.key_longest_share * 100)}% of {figures.scenario_items}" in page
+    assert f"{round(figures.longest_points_share * 100)}%" in page
+    assert "A test-wise guesser stays below Capable" in page
+    assert 'value="Not yet capable"' in page  # the default name of the lowest level
+    levels = {"action": "levels", "label-unacceptable": "  Getting started  "}
+    levels |= {f"min-{lv['key']}": lv["min_score"] for lv in draft.levels}
+    assert client.post(url, levels).status_code == 302
+    with org_context(cast.org_a):
+        draft.refresh_from_db()
+    assert (draft.levels[0]["key"], draft.levels[0]["label"]) == ("unacceptable", "Getting started")
+    assert client.post(url, levels | {"label-unacceptable": " "}).status_code == 400
+
+
+def test_version_page_warns_when_a_draft_gives_its_key_away(cast, client_for):
+    draft = _draft_of_shipped(cast)
+    with org_context(cast.org_a):
+        for item in draft.items.filter(type="scenario"):
+            best = item.options.order_by("-score").first()
+            best.text += " With every check in place, done carefully and thoroughly." * 3
+            best.save(update_fields=["text"])
+    url = reverse("assessments:version_edit", kwargs={"org_slug": cast.org_a.slug, "pk": draft.pk})
+    page = html.unescape(client_for(cast.alice).get(url).content.decode())
+    assert "Fix before publishing" in page
+    assert "the best option is the longest" in page
+
+
+def test_another_organisations_admin_cannot_see_the_version_page(cast, client_for):
+    draft = _draft_of_shipped(cast)
+    url = reverse("assessments:version_edit", kwargs={"org_slug": cast.org_b.slug, "pk": draft.pk})
+    assert client_for(cast.bob).get(url).status_code == 404
+
+
+def test_framework_page_names_its_sources(cast, client_for):
+    url = reverse("assessments:frameworks", kwargs={"org_slug": cast.org_a.slug})
+    page = html.unescape(client_for(cast.alice).get(url).content.decode())
+    for source in ("4D AI Fluency Framework", "Dakan", "Feller", "Zapier", "FT-style"):
+        assert source in page, source
