@@ -214,3 +214,45 @@ def test_framework_page_names_its_sources(cast, client_for):
     page = html.unescape(client_for(cast.alice).get(url).content.decode())
     for source in ("4D AI Fluency Framework", "Dakan", "Feller", "Zapier", "FT-style"):
         assert source in page, source
+
+
+def test_no_tool_answers_are_stored_without_a_score_and_the_attempt_is_still_scored(cast):
+    """End to end on the FT-style framework (no free text): best answers everywhere, but
+    "I don't have an AI tool for this" on every frequency item."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Answer, Attempt, Campaign
+    from assessments.services import attempts
+    from assessments.services.frameworks import framework_install
+
+    now = timezone.now()
+    with system_context():
+        version = framework_install(organization=cast.org_a, slug="ai-literacy-ft")
+        campaign = Campaign.objects.create(
+            organization=cast.org_a,
+            name="FT",
+            version=version,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=7),
+        )
+    with org_context(cast.org_a):
+        attempt = attempts.attempt_start(campaign=campaign, membership=cast.member("emil"))
+        for item in attempts.items_for(attempt):
+            options = list(item.options.all())
+            if item.type == "multi_select":
+                chosen = [o.key for o in options if o.correct]
+                attempts.answer_save(attempt=attempt, item_id=item.pk, selected=chosen)
+            elif item.type == "frequency":
+                attempts.answer_save(attempt=attempt, item_id=item.pk, option_key="no_tool")
+            else:  # scenario: the best option; attitude: the most positive
+                best = max(options, key=lambda o: o.score).key
+                attempts.answer_save(attempt=attempt, item_id=item.pk, option_key=best)
+        attempts.attempt_submit(attempt=attempt)
+        attempt = Attempt.objects.get(pk=attempt.pk)
+        no_tool = Answer.objects.filter(attempt=attempt, item__type="frequency")
+        assert no_tool.exists() and not no_tool.filter(score__isnull=False).exists()
+        assert attempt.status == Attempt.Status.SCORED
+        assert attempt.overall_score == 100  # left out, not scored 0
+        assert attempt.segment != scoring.RESISTER
