@@ -13,6 +13,7 @@ frequency scale and agrees most positively with every attitude statement.
 """
 
 from dataclasses import dataclass, field
+from statistics import fmean
 
 from assessments import scoring
 
@@ -37,6 +38,10 @@ class BankFigures:
     test_wise_score: float
     test_wise_level: str  # the highest overall level over every job track's item set
     test_wise_track: str
+    # Shown, not enforced: a respondent who picks scenario options and ticks boxes at random
+    # but claims "always" on every frequency item (expected score, worst job track).
+    random_guess_score: float
+    random_guess_level: str
     bar_level: str  # the second level (Capable, AI literate): the guesser must stay below it
     problems: list[str] = field(default_factory=list)
 
@@ -103,10 +108,28 @@ def _test_wise_answer(item: dict) -> float | None:
     return None  # free text: left out
 
 
-def guesser_result(data: dict, track: str | None = None) -> scoring.Result:
-    """The simulated test-wise respondent's result on the items a member of `track` gets."""
+def _random_answer(item: dict) -> float | None:
+    """The expected score of answering at random (each box ticked with even odds)."""
+    kind = item["type"]
+    if kind == "scenario":
+        return fmean(scoring.scenario_score(o["score"]) for o in item["options"])
+    if kind == "multi_select":
+        keys = [o["key"] for o in item["options"]]
+        correct = {o["key"] for o in item["options"] if o.get("correct")}
+        subsets = [
+            {key for bit, key in enumerate(keys) if mask >> bit & 1}
+            for mask in range(2 ** len(keys))
+        ]
+        return fmean(scoring.multi_select_score(s, correct, set(keys)) for s in subsets)
+    return _test_wise_answer(item)  # frequency, attitude: the top; free text: left out
+
+
+def guesser_result(data: dict, track: str | None = None, answer=None) -> scoring.Result:
+    """The simulated test-wise respondent's result on the items a member of `track` gets
+    (or, with `answer`, another simulated respondent's)."""
+    answer = answer or _test_wise_answer
     items = [i for i in _active(data["items"]) if not i.get("track") or i.get("track") == track]
-    triples = [(i["competency"], i["type"], _test_wise_answer(i)) for i in items]
+    triples = [(i["competency"], i["type"], answer(i)) for i in items]
     return scoring.score_attempt(triples, data["levels"], [c["key"] for c in data["competencies"]])
 
 
@@ -135,6 +158,10 @@ def bank_figures(data: dict) -> BankFigures:
                 result.overall_level,
                 track,
             )
+    random = max(
+        (guesser_result(data, track or None, _random_answer) for track in tracks),
+        key=lambda r: r.overall_score,
+    )
     figures = {
         "key_longest_share": key_longest / n if n else 0.0,
         "longest_points_share": earned / possible if possible else 0.0,
@@ -175,6 +202,8 @@ def bank_figures(data: dict) -> BankFigures:
         test_wise_score=worst_score if worst_score >= 0 else 0.0,
         test_wise_level=worst_level,
         test_wise_track=worst_track,
+        random_guess_score=random.overall_score,
+        random_guess_level=random.overall_level,
         bar_level=bar,
         problems=problems,
     )

@@ -232,6 +232,7 @@ def version_bank_figures(version: FrameworkVersion) -> dict:
         "figures": figures,
         "test_wise_label": labels.get(figures.test_wise_level, figures.test_wise_level),
         "bar_label": labels.get(figures.bar_level, figures.bar_level),
+        "random_label": labels.get(figures.random_guess_level, figures.random_guess_level),
         "limits": {
             "key_longest": bank_checks.MAX_KEY_LONGEST_SHARE,
             "longest_points": bank_checks.MAX_LONGEST_POINTS_SHARE,
