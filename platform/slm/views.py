@@ -128,11 +128,14 @@ class LLMEndpointView(OrgView, TemplateView):
                 if endpoint
                 else {}
             )
-            context["form"] = LLMEndpointForm(initial=initial)
+            context["form"] = LLMEndpointForm(
+                initial=initial, has_api_key=bool(endpoint and endpoint.has_api_key)
+            )
         return context
 
     def post(self, request, *args, **kwargs):
-        form = LLMEndpointForm(request.POST)
+        endpoint = LLMEndpoint.objects.first()
+        form = LLMEndpointForm(request.POST, has_api_key=bool(endpoint and endpoint.has_api_key))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -141,7 +144,7 @@ class LLMEndpointView(OrgView, TemplateView):
                     actor=request.user,
                     base_url=data["base_url"],
                     model=data["model"],
-                    api_key=data["api_key"] or None,
+                    api_key=form.api_key_change(),
                     enabled=data["enabled"],
                     timeout_seconds=data["timeout_seconds"],
                 )

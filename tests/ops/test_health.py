@@ -85,7 +85,13 @@ def test_a_real_worker_runs_a_model_task_end_to_end(celery_worker_process, live_
     assert len(vectors) == 2 and len(vectors[0]) == 384
     with org_context(live_cast.org_a):
         call = ModelInvocation.objects.get(task="embed")
-    assert call.items == 2 and call.outcome == "ok" and call.device == "cpu"
+    assert call.items == 2 and call.outcome == "ok"
+    # The worker resolves the device itself (SLM_DEVICE=auto: CUDA where present, else CPU).
+    import torch
+    from django.conf import settings
+
+    cuda = settings.SLM_DEVICE != "cpu" and torch.cuda.is_available()
+    assert call.device == ("cuda" if cuda else "cpu")
     row = WorkerHeartbeat.objects.get(hostname=celery_worker_process)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not row.details.get("models", {}).get(
