@@ -61,8 +61,8 @@ def internal_reason(address: IPAddress) -> str | None:
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
         ("multicast", address.is_multicast),
-        ("private", address.is_private),
         ("reserved", address.is_reserved),
+        ("private", address.is_private),
     ):
         if flag:
             return name
@@ -102,20 +102,17 @@ def check_url(url: str) -> Target:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise EndpointRefused("The URL's port is not a number between 0 and 65535.") from None
-    if parts.scheme == "http" and not _allowed(host):
-        raise EndpointRefused(
-            "Use https://: plain http would send the API key and the texts unencrypted "
-            "(the platform's operators can allow an internal http endpoint with "
-            "SLM_ESCALATION_ALLOWED_HOSTS)."
-        )
     try:
-        addresses = _resolve(host, port)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise EndpointRefused(f"The host {host} could not be resolved ({exc}).") from None
+        addresses = [str(ipaddress.ip_address(host))]  # a literal address: nothing to resolve
+    except ValueError:
+        try:
+            addresses = _resolve(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise EndpointRefused(f"The host {host} could not be resolved ({exc}).") from None
     if not addresses:
         raise EndpointRefused(f"The host {host} resolves to no address.")
-    for text in addresses:
-        address = ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone id
+    checked = [ipaddress.ip_address(text.split("%", 1)[0]) for text in addresses]  # no zone id
+    for address in checked:
         reason = internal_reason(address)
         if reason and not _allowed(host, address):
             raise EndpointRefused(
@@ -123,6 +120,12 @@ def check_url(url: str) -> Target:
                 "does not connect to internal networks (its operators can allow one with "
                 "SLM_ESCALATION_ALLOWED_HOSTS)."
             )
+    if parts.scheme == "http" and not all(_allowed(host, address) for address in checked):
+        raise EndpointRefused(
+            "Use https://: plain http would send the API key and the texts unencrypted "
+            "(the platform's operators can allow an internal http endpoint with "
+            "SLM_ESCALATION_ALLOWED_HOSTS)."
+        )
     return Target(
         scheme=parts.scheme,
         host=host,
