@@ -8,6 +8,7 @@ wraps them as Celery tasks on the model queue.
 
 import logging
 import math
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,9 +41,22 @@ def _recorded(organization: Organization, task: str, role: str) -> Iterator[_Cal
     try:
         yield call
     except Exception as exc:
-        _save_invocation(organization, task, role, started, call, outcome="error", error=str(exc))
+        logger.error("model call failed: %s", exc)  # the operators' copy keeps the paths
+        _save_invocation(
+            organization, task, role, started, call, outcome="error", error=_without_paths(exc)
+        )
         raise
     _save_invocation(organization, task, role, started, call)
+
+
+# An absolute path at the start of the text or after a space, quote, bracket or '='.
+_PATH = re.compile(r"(?<![^\s'\"(=])/[^\s'\"),]+")
+
+
+def _without_paths(exc: Exception) -> str:
+    """The error for the tenant's own record: file paths name the platform's machines
+    (where its models live), which are not the tenant's business."""
+    return _PATH.sub("<path>", str(exc))
 
 
 def _save_invocation(organization, task, role, started, call, *, outcome=None, error=""):

@@ -294,7 +294,8 @@ def test_a_failing_call_is_recorded_with_its_reason(cast, settings):
         runtime._models["generator"] = saved
     with org_context(cast.org_a):
         call = ModelInvocation.objects.get(task="generate")
-    assert call.outcome == "error" and "/nonexistent/generator does not exist" in call.error
+    assert call.outcome == "error" and "generator model: <path> does not exist" in call.error
+    assert "/nonexistent" not in call.error  # the platform's paths stay with its operators
 
 
 def test_bad_arguments_are_refused_before_any_model_runs(cast):
