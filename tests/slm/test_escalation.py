@@ -180,6 +180,18 @@ def test_the_connection_goes_to_the_checked_address(
     assert host == f"llm.pinned.invalid:{local_server}" and auth == "Bearer k"
 
 
+def test_https_is_really_tls_to_the_checked_address(
+    transactional_db, local_server, monkeypatch, settings
+):
+    # The local server speaks plain HTTP: an https:// endpoint must fail the TLS handshake
+    # (with a clear reason, not a crash), never fall back to plain text.
+    settings.SLM_ESCALATION_ALLOWED_HOSTS = ["llm.pinned.invalid"]
+    monkeypatch.setattr(egress, "_resolve", lambda host, port: ["127.0.0.1"])
+    with pytest.raises(EscalationFailed, match="failed"):
+        chat(endpoint(f"https://llm.pinned.invalid:{local_server}/v1", "k"), [])
+    assert _Echo.seen == []
+
+
 def test_an_internal_endpoint_is_not_contacted(transactional_db, local_server, settings):
     settings.SLM_ESCALATION_ALLOWED_HOSTS = []
     with pytest.raises(EscalationFailed, match="loopback"):
