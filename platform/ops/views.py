@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.generic import TemplateView
 
-from ops.selectors import queues_without_live_worker, worker_status
+from ops.selectors import model_health, queue_health, queues_without_live_worker
 from tenancy.roles import ADMINS
 from tenancy.views.base import OrgView
 
@@ -75,15 +75,23 @@ readyz.tenant_exempt = True
 
 
 class StatusView(OrgView, TemplateView):
+    """What concerns this organisation: are its background tasks served, are the models
+    loaded, what did its own model calls do. The machines behind them (host names,
+    process ids, model paths) are the operators' business: the Django admin shows those."""
+
     allowed_roles = ADMINS
     template_name = "ops/status.html"
 
     def get_context_data(self, **kwargs):
+        from slm.selectors import model_operations
+
         context = super().get_context_data(**kwargs)
+        queues = queue_health()
         context.update(
-            workers=worker_status(),
-            checks={"database": check_database(), "broker": check_broker()},
-            missing_queues=queues_without_live_worker(),
-            broker_kind="Redis" if settings.CELERY_BROKER_URL.startswith("redis") else "file-based",
+            checks={"database": check_database() is None, "broker": check_broker() is None},
+            queues=queues,
+            missing_queues=[q["queue"] for q in queues if not q["alive"]],
+            models=model_health(),
+            calls=model_operations(days=1),
         )
         return context
