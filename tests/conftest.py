@@ -88,11 +88,35 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         )
     yield
     if not django_db_keepdb:
-        from django.db import connections
+        import time
+
+        from django.db import OperationalError, connections
 
         with django_db_blocker.unblock():
             connections.close_all()  # the mirrors' connections would block DROP DATABASE
-            teardown_databases(config, verbosity=request.config.option.verbose)
+            # A thread's or subprocess's connection may take a moment to go away.
+            for attempt in range(20):
+                try:
+                    teardown_databases(config, verbosity=request.config.option.verbose)
+                    break
+                except OperationalError as exc:
+                    if attempt == 19:
+                        request.node.warn(
+                            pytest.PytestWarning(f"test database kept: {exc}; {_sessions()}")
+                        )
+                    time.sleep(0.5)
+
+
+def _sessions() -> str:
+    """Who is still connected to the test database (for the warning above)."""
+    from django.db import connections
+
+    with connections["owner"].cursor() as cursor:
+        cursor.execute(
+            "SELECT usename, application_name, state, backend_start FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return repr(cursor.fetchall())
 
 
 @pytest.fixture(autouse=True)

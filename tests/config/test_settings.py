@@ -113,3 +113,61 @@ def test_stdlib_platform_module_is_not_shadowed():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() in {"Linux", "Darwin", "Windows"}
     assert not (ROOT / "platform" / "__init__.py").exists()
+
+
+def test_database_url_without_the_other_roles_is_refused():
+    result = run_python(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="true",
+        DATABASE_URL="postgres://platform@127.0.0.1:5432/platform",
+        DATABASE_OWNER_URL="",
+        DATABASE_SYSTEM_URL="",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_OWNER_URL and DATABASE_SYSTEM_URL must be set" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(databases=["default", "owner", "system"])
+@pytest.mark.parametrize(
+    ("runtime_alias", "fragment"), [("owner", "owns tenant tables"), ("system", "BYPASSRLS")]
+)
+def test_web_refuses_to_start_on_a_role_that_row_level_security_does_not_bind(
+    runtime_alias, fragment
+):
+    from tests.ops.conftest import database_url
+
+    result = run_python(
+        "import config.wsgi",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        SECRET_KEY="x7#Kq9!mZ2@vR5$tW8^yB1&nC4*pL6(hJ3)gF0-dS9+aQ2=eU7_iO5~rT1",
+        FIELD_ENCRYPTION_KEY="Jq0bS0Xr3n8a6v5n0yQ8l1Jm4m2Sg0o7s2mQn6a1xk0=",
+        ALLOWED_HOSTS="platform.example.com",
+        DATABASE_URL=database_url(runtime_alias),
+        DATABASE_OWNER_URL=database_url("owner"),
+        DATABASE_SYSTEM_URL=database_url("system"),
+    )
+    assert result.returncode != 0
+    assert "Refusing to start" in result.stderr and fragment in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(databases=["default", "owner", "system"])
+def test_web_starts_on_the_runtime_role():
+    from tests.ops.conftest import database_url
+
+    result = run_python(
+        "import config.wsgi; print('started')",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        SECRET_KEY="x7#Kq9!mZ2@vR5$tW8^yB1&nC4*pL6(hJ3)gF0-dS9+aQ2=eU7_iO5~rT1",
+        FIELD_ENCRYPTION_KEY="Jq0bS0Xr3n8a6v5n0yQ8l1Jm4m2Sg0o7s2mQn6a1xk0=",
+        ALLOWED_HOSTS="platform.example.com",
+        DATABASE_URL=database_url("default"),
+        DATABASE_OWNER_URL=database_url("owner"),
+        DATABASE_SYSTEM_URL=database_url("system"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
