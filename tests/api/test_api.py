@@ -133,8 +133,9 @@ def test_employee_cannot_create_department(cast):
     ("payload", "field", "fragment"),
     [
         ({}, "name", "required"),
-        ({"name": "Support"}, "name", "already exists"),
         ({"name": "x" * 121}, "name", "no more than 120"),
+        ({"name": " \t\u3000"}, "name", "not just spaces"),
+        ({"name": "a\x00b"}, "name", "Null characters"),
     ],
 )
 def test_bad_department_input_is_a_400_naming_the_field(cast, payload, field, fragment):
@@ -143,6 +144,27 @@ def test_bad_department_input_is_a_400_naming_the_field(cast, payload, field, fr
     )
     assert response.status_code == 400
     assert fragment in " ".join(response.json()[field])
+
+
+def test_a_taken_department_name_is_a_409_naming_the_field(cast):
+    response = token_client(cast.alice).post(
+        url("api:department-list", cast), {"name": " support "}, format="json"
+    )
+    assert response.status_code == 409
+    assert "already exists" in " ".join(response.json()["name"])
+
+
+@pytest.mark.parametrize("page", ["", "0", "-1", "x", "last", "1.5"])
+def test_a_page_that_is_not_a_page_number_is_a_400(cast, page):
+    response = token_client(cast.alice).get(url("api:department-list", cast), {"page": page})
+    assert response.status_code == 400
+    assert "whole number" in " ".join(response.json()["page"])
+
+
+def test_an_unknown_api_path_is_a_json_404(cast):
+    response = token_client(cast.alice).get(f"/api/v1/o/{cast.org_a.slug}/departments/0.5/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
 
 
 def test_bad_token_is_401(cast):
