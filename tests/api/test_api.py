@@ -37,14 +37,16 @@ def cast(cast):
     from tests.assessments.conftest import MINI
 
     with system_context():
-        version = framework_install(organization=cast.org_a, path=MINI)
-        cast.campaign = Campaign.objects.create(
-            organization=cast.org_a,
-            name="Open",
-            version=version,
-            opens_at=timezone.now(),
-            closes_at=timezone.now() + timedelta(days=1),
-        )
+        for org, attribute in ((cast.org_a, "campaign"), (cast.org_b, "b_campaign")):
+            version = framework_install(organization=org, path=MINI)
+            campaign = Campaign.objects.create(
+                organization=org,
+                name="Open",
+                version=version,
+                opens_at=timezone.now(),
+                closes_at=timezone.now() + timedelta(days=1),
+            )
+            setattr(cast, attribute, campaign)
     return cast
 
 
@@ -103,6 +105,33 @@ def test_list_contains_only_own_organisation(cast):
         "mona@example.com",
         "emil@example.com",
     }
+
+
+# detail route -> an object of the same kind in Globex, requested under Acme by Acme's admin
+FOREIGN_OBJECTS = {
+    "api:department-detail": lambda c: c.b_department.pk,
+    "api:member-detail": lambda c: c.member("bob").pk,
+    "api:fluency-campaign-detail": lambda c: c.b_campaign.pk,
+}
+VERBS = ["get", "head", "options", "post", "put", "patch", "delete"]
+
+
+def test_every_detail_endpoint_has_a_foreign_object():
+    assert set(FOREIGN_OBJECTS) == {name for name in ENDPOINTS if name.endswith("-detail")}
+
+
+@pytest.mark.parametrize("verb", VERBS)
+@pytest.mark.parametrize("name", sorted(FOREIGN_OBJECTS))
+def test_another_organisations_object_is_answered_like_one_that_exists_nowhere(cast, name, verb):
+    def answer(pk):
+        path = reverse(name, kwargs={"org_slug": cast.org_a.slug, "pk": pk})
+        response = getattr(token_client(cast.alice), verb)(path, {}, format="json")
+        return response.status_code, response.content, response.get("Allow")
+
+    foreign = FOREIGN_OBJECTS[name](cast)
+    assert answer(foreign) == answer(foreign + 100_000)
+    if verb == "get":
+        assert answer(foreign)[0] == 404
 
 
 def test_object_of_another_organisation_is_404(cast):
