@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 
 from assessments.models import Campaign
 from assessments.selectors import analytics
-from core.exports import csv_response
+from common.exports import csv_response
 from tenancy.models import Role
 from tenancy.roles import MANAGERS
 from tenancy.views.base import OrgView
