@@ -85,3 +85,28 @@ def env_float(name: str, default: float, *, minimum: float | None = None) -> flo
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def env_csp(name: str, default: str, *, exclude_url_prefixes: tuple[str, ...] = ()) -> dict | None:
+    """A Content-Security-Policy written as in the header (`default-src 'self'; img-src
+    'self' data:`), as django-csp's CONTENT_SECURITY_POLICY setting. Unset: `default`; set
+    but empty: None, so no header is sent. A directive django-csp does not know (it would
+    drop it silently) or one given twice fails start-up."""
+    from csp.utils import DEFAULT_DIRECTIVES
+
+    raw = os.environ.get(name, default)
+    if raw.strip() == "":
+        return None
+    directives: dict = {}
+    for part in raw.split(";"):
+        tokens = part.split()
+        if not tokens:
+            continue
+        directive, sources = tokens[0].lower(), tokens[1:]
+        if directive not in DEFAULT_DIRECTIVES:
+            raise ImproperlyConfigured(f"{name}: unknown directive {tokens[0]!r}")
+        if directive in directives:
+            raise ImproperlyConfigured(f"{name}: directive {directive!r} appears twice")
+        # Directives without sources (upgrade-insecure-requests) are flags to django-csp.
+        directives[directive] = sources or True
+    return {"DIRECTIVES": directives, "EXCLUDE_URL_PREFIXES": exclude_url_prefixes}

@@ -28,6 +28,7 @@ def run_python(code: str, **env_overrides: str) -> subprocess.CompletedProcess:
         ("CELERY_BROKER_URL", "amqp://x", "CELERY_BROKER_URL must be a URL with scheme redis"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of"),
         ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT must be at least 1"),
+        ("CONTENT_SECURITY_POLICY", "script-scr 'self'", "unknown directive 'script-scr'"),
     ],
 )
 def test_bad_value_fails_at_start_naming_the_variable(variable, value, fragment):
