@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import Answer, Attempt, Campaign, Item
+from assessments.selectors.frameworks import DEFAULT_FRAMEWORK, shipped_files
 from assessments.services.attempts import apply_result
 from assessments.services.frameworks import framework_install
 from tenancy.context import org_context
@@ -56,7 +57,11 @@ def _simulate(item: Item, options: list, ability: float, rng: random.Random):
 
 def seed_demo_assessments(demo: DemoSeed) -> None:
     """The assessments module's part of `seed_demo` (registered in AssessmentsConfig.ready):
-    Acme's campaigns."""
+    every shipped framework in each demo organisation, and Acme's campaigns."""
+    for organization in demo.organizations.values():
+        with org_context(organization):
+            for slug in shipped_files():
+                framework_install(organization=organization, slug=slug)
     acme = demo.organizations["acme"]
     with org_context(acme):
         seed_assessments(acme)
@@ -64,8 +69,6 @@ def seed_demo_assessments(demo: DemoSeed) -> None:
 
 def seed_assessments(organization: Organization, *, rng_seed: int = 7) -> dict[str, int]:
     """Idempotent: campaigns that exist are left as they are."""
-    from assessments.selectors.frameworks import DEFAULT_FRAMEWORK, shipped_files
-
     if Campaign.objects.exists() or DEFAULT_FRAMEWORK not in shipped_files():
         return {"campaigns": 0, "attempts": 0}
     rng = random.Random(rng_seed)
