@@ -1,4 +1,8 @@
-"""Read endpoints for BI tools: fluency aggregates with the same suppression as the pages."""
+"""Read endpoints for BI tools: fluency aggregates through `privacy`, as on the pages.
+
+Each campaign's headline figures are the released total of its department partition;
+suppressed campaigns come back with `suppressed: true`, a `reason` and no figures.
+"""
 
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
@@ -6,7 +10,6 @@ from rest_framework.response import Response
 from assessments.models import Campaign
 from assessments.selectors import analytics
 from tenancy.api.base import OrgViewSet
-from tenancy.models import Role
 from tenancy.roles import MANAGERS
 
 
@@ -21,6 +24,7 @@ class CampaignAggregateSerializer(serializers.Serializer):
     share_at_or_above_minimum = serializers.FloatField(source="share_at_or_above", allow_null=True)
     mean_score = serializers.FloatField(allow_null=True)
     segments = serializers.DictField(child=serializers.IntegerField())
+    reason = serializers.CharField(help_text="Why the figures are withheld; empty when shown.")
 
     def get_respondents(self, summary) -> int | None:
         return None if summary.suppressed else summary.respondents
@@ -30,7 +34,7 @@ class FluencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSe
     """AI-fluency aggregates per campaign. Groups under the anonymity threshold come back
     with `suppressed: true` and no figures; managers get their departments only."""
 
-    queryset = Campaign.unscoped.none()
+    queryset = Campaign.objects.none()
     serializer_class = CampaignAggregateSerializer
     read_roles = MANAGERS
 
@@ -38,14 +42,11 @@ class FluencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSe
         return queryset.select_related("version").order_by("-opens_at")
 
     def _scope(self) -> analytics.Scope:
-        if self.membership.role == Role.MANAGER:
-            ids = list(self.membership.managed_departments.values_list("pk", flat=True))
-            return analytics.Scope(self.organization, ids)
-        return analytics.Scope(self.organization)
+        return analytics.Scope.for_membership(self.organization, self.membership)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        summaries = [analytics.campaign_summary(self._scope(), c) for c in page]
+        summaries = analytics.campaign_summaries(self._scope(), page)
         return self.get_paginated_response(self.get_serializer(summaries, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

@@ -47,6 +47,10 @@ def _simulate(item: Item, options: list, ability: float, rng: random.Random):
             "",
             scoring.multi_select_score(chosen, correct, {o.key for o in options}),
         )
+    no_tool = next((o for o in options if o.not_applicable), None)
+    if no_tool is not None and rng.random() < 0.04:  # a few people lack a tool for this
+        return no_tool, [], "", scoring.frequency_score(0, not_applicable=True)
+    options = [o for o in options if not o.not_applicable]
     top = max(o.score for o in options)
     weights = [math.exp(1.6 * ability * (o.score / top) + rng.gauss(0, 0.3)) for o in options]
     option = rng.choices(options, weights=weights)[0]

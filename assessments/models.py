@@ -100,6 +100,8 @@ class Item(TenantModel):
     prompt = models.TextField()
     # Free-text tasks: {"weak_prompt" | "passage", "rubric" | "planted_errors"}
     task = models.JSONField(default=dict, blank=True)
+    # Why the best answer is best; for feedback after submission.
+    rationale = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
     retired = models.BooleanField(default=False)
 
@@ -123,6 +125,10 @@ class Option(TenantModel):
         default=0, help_text="Scenario 0-3; frequency and attitude 0-4"
     )
     correct = models.BooleanField(default=False, help_text="Multi-select only")
+    not_applicable = models.BooleanField(
+        default=False,
+        help_text="Frequency only: 'I don't have an AI tool for this'; left out of the score",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta(TenantModel.Meta):

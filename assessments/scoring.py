@@ -2,14 +2,21 @@
 
 Item scores are normalised to 0..1:
 - scenario: the chosen option's score / 3 (graded situational judgement, not right/wrong);
-- multi-select: (correct options chosen - incorrect options chosen) / correct options, >= 0;
-- frequency: the scale value / 4 (never 0 .. daily 4);
+- multi-select: share of the correct options ticked minus share of the incorrect options
+  ticked, at least 0: hits / correct - wrong ticks / incorrect. Every wrong tick costs
+  points, so ticking every box earns 0 (both shares are 1) whatever the item's mix, and a
+  taker who ticks nothing earns 0 too. Shipped items have at most half their options correct;
+- frequency: per-occasion anchors never 0, sometimes 1, usually 3, always 4, divided by 4
+  (sometimes is under half the occasions, usually over half). "I don't have an AI tool for
+  this" is left out of the score: its answer has no score (None) and is skipped, so lack of
+  access is never read as a low score, nor as resistance;
 - free text (prompt rewrite, error spotting): rubric points / 3, from the model worker or a
   reviewer;
 - attitude items are never scored into a competency: saying "AI is not useful for this"
   carries no penalty. They feed only the segment.
 
-A competency's score is 100 x the mean of its scored items. Its level is the highest level
+An item answered "not applicable" (score None) counts nowhere. A competency's score is
+100 x the mean of its scored items. Its level is the highest level
 whose `min_score` it reaches (the framework's documented thresholds).
 
 Overall level: the level of the mean competency score, capped at one level above the
@@ -17,7 +24,10 @@ weakest competency's level - so one very weak competency cannot hide behind stro
 
 Segment, from behaviour (frequency items) and attitude (attitude items), each 0..1:
 early adopter when both are at least 0.6; resister when either is below 0.3; otherwise
-pragmatist.
+pragmatist. Attitude items may be reverse-worded ("AI mostly creates extra work for me");
+their options carry reversed scores in the framework file, so agreeing with everything is
+not the most positive attitude. Someone who answers every frequency item "I don't have an
+AI tool" has no behaviour half, which counts as neutral: no access is not resistance.
 """
 
 from collections.abc import Iterable, Sequence
@@ -40,15 +50,22 @@ def multi_select_score(chosen: Iterable[str], correct: set[str], options: set[st
         raise ValueError(f"unknown options {sorted(unknown)}")
     if not correct:
         raise ValueError("a multi-select item needs at least one correct option")
-    hits = len(chosen & correct)
-    misses = len(chosen - correct)
-    return max(0.0, (hits - misses) / len(correct))
+    incorrect = options - correct
+    hits = len(chosen & correct) / len(correct)
+    misses = len(chosen - correct) / len(incorrect) if incorrect else 0.0
+    return max(0.0, hits - misses)
 
 
 def scale_score(value: int) -> float:
     if not 0 <= value <= 4:
         raise ValueError(f"scale answers are 0-4, got {value}")
     return value / 4
+
+
+def frequency_score(value: int, *, not_applicable: bool = False) -> float | None:
+    """A frequency answer's score; None for "I don't have an AI tool for this", which is
+    left out of every score rather than counted as never."""
+    return None if not_applicable else scale_score(value)
 
 
 def rubric_score(points: int) -> float:
@@ -94,14 +111,17 @@ def segment(behaviour: float | None, attitude: float | None) -> str:
 
 
 def score_attempt(
-    item_scores: Iterable[tuple[str, str, float]],
+    item_scores: Iterable[tuple[str, str, float | None]],
     levels: Sequence[dict],
     competencies: Sequence[str],
 ) -> Result:
-    """`item_scores`: (competency key, item type, score 0..1) for every answered item."""
+    """`item_scores`: (competency key, item type, score 0..1) for every answered item; a
+    score of None ("I don't have an AI tool for this") is left out."""
     per: dict[str, list[float]] = {key: [] for key in competencies}
     behaviour, attitude = [], []
     for competency, item_type, score in item_scores:
+        if score is None:
+            continue
         if item_type == "attitude":
             attitude.append(score)
             continue

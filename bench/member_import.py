@@ -26,7 +26,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from tenancy.context import org_context, system_context  # noqa: E402
+from tenancy.context import org_context  # noqa: E402
 from tenancy.models import Department, Membership, Organization  # noqa: E402
 from tenancy.services.member_import import members_import_csv, parse_members_csv  # noqa: E402
 
@@ -61,8 +61,7 @@ def main() -> None:
     figures = {}
     try:
         with transaction.atomic():
-            with system_context():
-                org = Organization.objects.create(name="Bench", slug="bench-import")
+            org = Organization.objects.create(name="Bench", slug="bench-import")
             with org_context(org):
                 Department.objects.bulk_create(
                     [Department(organization=org, name=n) for n in DEPARTMENTS]

@@ -32,7 +32,6 @@ from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from slm import runtime, services  # noqa: E402
-from tenancy.context import system_context  # noqa: E402
 from tenancy.models import Organization  # noqa: E402
 
 SENTENCES = [
@@ -186,8 +185,7 @@ def main() -> None:
             "departments_improved": 6,
         }
         with transaction.atomic():
-            with system_context():
-                org = Organization.objects.create(name="Bench", slug="bench-slm")
+            org = Organization.objects.create(name="Bench", slug="bench-slm")
             t = time.perf_counter()
             draft = services.draft_grounded(
                 facts,

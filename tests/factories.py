@@ -1,6 +1,7 @@
 import factory
 
 from accounts.models import User
+from tenancy.context import org_context
 from tenancy.models import Department, Invitation, Membership, Organization, Role, hash_token
 
 
@@ -23,7 +24,20 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"org-{n}")
 
 
-class DepartmentFactory(factory.django.DjangoModelFactory):
+class TenantFactory(factory.django.DjangoModelFactory):
+    """Creates each row inside its own organisation's context, as the application would:
+    the scoped manager and row-level security then accept it."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with org_context(kwargs["organization"]):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class DepartmentFactory(TenantFactory):
     class Meta:
         model = Department
 
@@ -31,7 +45,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Department {n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(TenantFactory):
     class Meta:
         model = Membership
 
@@ -41,7 +55,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     job_track = "engineering"
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(TenantFactory):
     class Meta:
         model = Invitation
         exclude = ["token"]

@@ -1,18 +1,28 @@
-"""Fluency analytics for leaders, computed in PostgreSQL, with small groups suppressed.
+"""Fluency analytics for leaders, computed in PostgreSQL, published through `privacy`.
 
-Every figure covers a group of people; a group smaller than the organisation's anonymity
-threshold is returned as suppressed (with no numbers), never as a figure. Managers pass
-the departments they oversee and see only those.
+Nothing here decides on its own what may be shown: every figure is computed per department
+(the partition) and handed to `privacy.protect`, which suppresses small departments, the
+departments that would let them be worked out by subtraction from the total, and the total
+itself when the whole population is small. The summary cards, level and segment counts,
+trend points, the heatmap, the CSV exports and the API all read the resulting `Release`.
+Managers pass the departments they oversee: their scope is its own population, so the rules
+hold within it too.
+
+Selectors only read. Refreshing the item-statistics cache is a write
+(`assessments.services.analytics`), and asking for it is the view's job.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
 
-from assessments.models import Attempt, Campaign, Competency, FrameworkVersion
-from tenancy.models import Department, Organization
+import privacy
+from assessments.models import Campaign, Competency, FrameworkVersion, ItemStatisticsCache
+from tenancy.models import Department, Membership, Organization, Role
 
 SUPPRESSED = "suppressed"
+SCORE = "score"  # measure names inside a privacy.Group
 
 
 @dataclass
@@ -22,7 +32,16 @@ class Scope:
 
     @property
     def threshold(self) -> int:
-        return self.organization.anonymity_threshold
+        return privacy.threshold_for(self.organization)
+
+    @classmethod
+    def for_membership(cls, organization: Organization, membership: Membership) -> "Scope":
+        """Admins and executives see the organisation; managers the departments they
+        oversee, as a population of its own (the privacy rules apply within it)."""
+        if membership.role == Role.MANAGER:
+            ids = list(membership.managed_departments.values_list("pk", flat=True))
+            return cls(organization, ids)
+        return cls(organization)
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
@@ -52,72 +71,134 @@ def minimum_level(scope: Scope, version: FrameworkVersion) -> str:
     return wanted if wanted in keys else keys[min(1, len(keys) - 1)]
 
 
+def _level(key: str) -> str:
+    return f"level:{key}"
+
+
+def _segment(key: str) -> str:
+    return f"segment:{key}"
+
+
+def _competency(pk: int) -> str:
+    return f"competency:{pk}"
+
+
+def _partitions(
+    scope: Scope, campaigns: Sequence[Campaign], *, competencies: bool
+) -> dict[int, list[privacy.Group]]:
+    """Per campaign, one privacy.Group per department (None: no department) holding the
+    count, the sum of overall scores, level and segment counts as sums of 0/1 values and,
+    when asked, the sum of each competency's scores."""
+    where, params = _scope_sql(scope)
+    ids = [c.pk for c in campaigns]
+    sums: dict[tuple[int, int | None], dict[str, float]] = {}
+    counts: dict[tuple[int, int | None], int] = {}
+    for campaign_id, department_id, level, segment, count, total in _rows(
+        "SELECT a.campaign_id, a.department_id, a.overall_level, a.segment, count(*),"
+        " sum(a.overall_score)"
+        " FROM assessments_attempt a WHERE a.campaign_id = ANY(%s) AND a.status = 'scored'"
+        + where
+        + " GROUP BY 1, 2, 3, 4",
+        [ids, *params],
+    ):
+        key = (campaign_id, department_id)
+        counts[key] = counts.get(key, 0) + count
+        group = sums.setdefault(key, {})
+        for measure, value in (
+            (SCORE, float(total or 0)),
+            (_level(level), count),
+            (_segment(segment), count),
+        ):
+            group[measure] = group.get(measure, 0.0) + value
+    if competencies and ids:
+        for campaign_id, department_id, competency_id, total in _rows(
+            "SELECT a.campaign_id, a.department_id, cs.competency_id, sum(cs.score)"
+            " FROM assessments_competencyscore cs"
+            " JOIN assessments_attempt a ON a.id = cs.attempt_id"
+            " WHERE a.campaign_id = ANY(%s) AND a.status = 'scored' AND cs.organization_id = %s"
+            + where
+            + " GROUP BY 1, 2, 3",
+            [ids, scope.organization.pk, *params],
+        ):
+            sums.setdefault((campaign_id, department_id), {})[_competency(competency_id)] = float(
+                total
+            )
+    partitions: dict[int, list[privacy.Group]] = {pk: [] for pk in ids}
+    # Sorted by department id so that ties in complementary suppression fall the same way
+    # on every request.
+    for (campaign_id, department_id), count in sorted(
+        counts.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or 0)
+    ):
+        partitions[campaign_id].append(
+            privacy.Group(department_id, count, sums[(campaign_id, department_id)])
+        )
+    return partitions
+
+
+def campaign_release(scope: Scope, campaign: Campaign) -> privacy.Release:
+    """The campaign's results by department, after suppression: the one source of the
+    summary and the heatmap shown together, so that both come from the same figures."""
+    groups = _partitions(scope, [campaign], competencies=True)[campaign.pk]
+    return privacy.protect(groups, threshold=scope.threshold)
+
+
 @dataclass
 class CampaignSummary:
     campaign: Campaign
-    respondents: int
+    respondents: int | None
     suppressed: bool
     level_counts: dict[str, int] = field(default_factory=dict)
     share_at_or_above: float | None = None
     mean_score: float | None = None
     segments: dict[str, int] = field(default_factory=dict)
+    reason: str = ""
 
 
-def campaign_summary(scope: Scope, campaign: Campaign) -> CampaignSummary:
-    where, params = _scope_sql(scope)
-    rows = _rows(
-        "SELECT a.overall_level, a.segment, count(*), sum(a.overall_score)"
-        " FROM assessments_attempt a WHERE a.campaign_id = %s AND a.status = 'scored'"
-        + where
-        + " GROUP BY 1, 2",
-        [campaign.pk, *params],
-    )
-    respondents = sum(r[2] for r in rows)
-    summary = CampaignSummary(campaign, respondents, respondents < scope.threshold)
-    if summary.suppressed:
-        return summary
+def _summary(scope: Scope, campaign: Campaign, total: privacy.Cell) -> CampaignSummary:
+    """The headline figures of one campaign, read only from the released total."""
+    if total.suppressed:
+        return CampaignSummary(campaign, None, True, reason=total.why)
     version = campaign.version
     keys = level_keys(version)
-    summary.level_counts = {key: 0 for key in keys}
-    for level, segment, count, _total in rows:
-        summary.level_counts[level] = summary.level_counts.get(level, 0) + count
-        summary.segments[segment] = summary.segments.get(segment, 0) + count
+    summary = CampaignSummary(campaign, total.count, False)
+    summary.level_counts = {key: int(total.sum(_level(key)) or 0) for key in keys}
+    for measure, value in total.sums.items():
+        if measure.startswith("segment:"):
+            summary.segments[measure.removeprefix("segment:")] = int(value)
     bar = keys.index(minimum_level(scope, version))
     at_or_above = sum(n for key, n in summary.level_counts.items() if keys.index(key) >= bar)
-    summary.share_at_or_above = at_or_above / respondents
-    summary.mean_score = sum(r[3] or 0 for r in rows) / respondents
+    summary.share_at_or_above = at_or_above / total.count
+    summary.mean_score = total.mean(SCORE)
     return summary
 
 
-def department_heatmap(scope: Scope, campaign: Campaign) -> dict:
-    """Mean score per department x competency; departments under the threshold suppressed."""
-    where, params = _scope_sql(scope)
-    rows = _rows(
-        "SELECT a.department_id, cs.competency_id, count(*), avg(cs.score)"
-        " FROM assessments_competencyscore cs JOIN assessments_attempt a ON a.id = cs.attempt_id"
-        " WHERE a.campaign_id = %s AND a.status = 'scored' AND cs.organization_id = %s"
-        + where
-        + " GROUP BY 1, 2",
-        [campaign.pk, scope.organization.pk, *params],
-    )
+def campaign_summary(
+    scope: Scope, campaign: Campaign, release: privacy.Release | None = None
+) -> CampaignSummary:
+    release = release if release is not None else campaign_release(scope, campaign)
+    return _summary(scope, campaign, release.total)
+
+
+def department_heatmap(
+    scope: Scope, campaign: Campaign, release: privacy.Release | None = None
+) -> dict:
+    """Mean score per department x competency; suppressed departments (small ones, and
+    those withheld so a small one cannot be subtracted back) carry no figures."""
+    release = release if release is not None else campaign_release(scope, campaign)
     competencies = list(
         Competency.objects.filter(version_id=campaign.version_id).order_by("position")
     )
     names = {d.pk: d.name for d in Department.objects.all()}
-    cells: dict[int | None, dict[int, tuple[int, float]]] = {}
-    for department_id, competency_id, count, mean in rows:
-        cells.setdefault(department_id, {})[competency_id] = (count, float(mean))
     table = []
-    for department_id, by_competency in sorted(cells.items(), key=lambda kv: names.get(kv[0], "~")):
-        respondents = max(count for count, _ in by_competency.values())
-        suppressed = respondents < scope.threshold
+    for cell in sorted(release.cells, key=lambda c: names.get(c.key, "~")):
         table.append(
             {
-                "department": names.get(department_id, "No department"),
-                "respondents": None if suppressed else respondents,
-                "suppressed": suppressed,
+                "department": names.get(cell.key, "No department"),
+                "respondents": cell.count,
+                "suppressed": cell.suppressed,
+                "reason": cell.why,
                 "scores": [
-                    None if suppressed else round(by_competency.get(c.pk, (0, 0.0))[1], 1)
+                    None if cell.suppressed else round(cell.mean(_competency(c.pk)) or 0.0, 1)
                     for c in competencies
                 ],
             }
@@ -125,24 +206,38 @@ def department_heatmap(scope: Scope, campaign: Campaign) -> dict:
     return {"competencies": [c.name for c in competencies], "rows": table}
 
 
+def campaign_summaries(scope: Scope, campaigns: Sequence[Campaign]) -> list[CampaignSummary]:
+    """The summary of each campaign, in the order given, read in one query. Each campaign
+    is its own partition with its own total (privacy rule 7)."""
+    releases = privacy.protect_series(
+        _partitions(scope, campaigns, competencies=False), threshold=scope.threshold
+    )
+    return [_summary(scope, c, releases[c.pk].total) for c in campaigns]
+
+
 def trend(scope: Scope, campaigns: list[Campaign]) -> list[CampaignSummary]:
     """The same summary per campaign, oldest first: the slope matters more than the position."""
-    return [campaign_summary(scope, c) for c in sorted(campaigns, key=lambda c: c.opens_at)]
+    return campaign_summaries(scope, sorted(campaigns, key=lambda c: c.opens_at))
 
 
 def item_statistics(scope: Scope, campaign: Campaign) -> dict:
     """Difficulty, discrimination (corrected item-total correlation) per item and Cronbach's
     alpha per competency, over scored attempts, in SQL (see assessments.statistics for the
     definitions, which these queries follow). Track-specific items are reported but left out
-    of alpha, which needs every respondent to answer every item."""
+    of alpha, which needs every respondent to answer every item.
+
+    Privacy: the whole population must reach the threshold, and so must the people who
+    answered a track-specific item (its difficulty is their mean score on it); a
+    correlation or an alpha is not a sum, so it is only ever published over the whole
+    population (see `privacy`)."""
     where, params = _scope_sql(scope)
     respondents = _rows(
         "SELECT count(*) FROM assessments_attempt a"
         " WHERE a.campaign_id = %s AND a.status = 'scored'" + where,
         [campaign.pk, *params],
     )[0][0]
-    if respondents < scope.threshold:
-        return {"suppressed": True, "respondents": respondents, "items": [], "alpha": {}}
+    if privacy.protect_population(respondents, threshold=scope.threshold).suppressed:
+        return {"suppressed": True, "respondents": None, "items": [], "alpha": {}}
     # One statement, each input read once: the campaign's scored attempts and the version's
     # ability items are materialised first (small), then joined to the answers. Common
     # items get their competency total per respondent from a window sum; track-specific
@@ -175,7 +270,14 @@ def item_statistics(scope: Scope, campaign: Campaign) -> dict:
         [campaign.pk, *params, campaign.version_id],
     )
     items = [(r[1], r[3], r[4], r[5]) for r in rows if r[0] == "item"]
-    track_specific = [(r[1], r[4]) for r in rows if r[0] == "track"]
+    # A track's item answered by fewer people than the threshold gets no difficulty.
+    track_specific = [
+        (r[1], r[4])
+        for r in rows
+        if r[0] == "track"
+        and not privacy.protect_population(r[3], threshold=scope.threshold).suppressed
+    ]
+    withheld_items = [r[1] for r in rows if r[0] == "track" and r[1] not in dict(track_specific)]
     totals = {r[2]: r[6] for r in rows if r[0] == "total"}
     sums: dict[int, list] = {}
     for kind, _item_id, competency_id, _n, _mean, _r, variance in rows:
@@ -206,18 +308,20 @@ def item_statistics(scope: Scope, campaign: Campaign) -> dict:
         )
     for item_id, difficulty in track_specific:
         out.append((item_id, None, float(difficulty), None))
+    for item_id in withheld_items:
+        out.append((item_id, None, None, None))
     stats = []
     for item_id, _n, difficulty, discrimination in sorted(out, key=lambda r: meta[r[0]].position):
-        flags = flags_for(difficulty, discrimination)
         item = meta[item_id]
         stats.append(
             {
                 "key": item.key,
                 "competency": item.competency.name,
                 "track": item.track,
-                "difficulty": round(difficulty, 3),
+                "difficulty": None if difficulty is None else round(difficulty, 3),
                 "discrimination": None if discrimination is None else round(discrimination, 3),
-                "flags": flags,
+                "flags": [] if difficulty is None else flags_for(difficulty, discrimination),
+                "suppressed": difficulty is None,
             }
         )
     alpha = {}
@@ -232,47 +336,27 @@ def item_statistics(scope: Scope, campaign: Campaign) -> dict:
     return {"suppressed": False, "respondents": respondents, "items": stats, "alpha": alpha}
 
 
-REFRESH_AFTER = 300  # seconds between two background refresh requests for one campaign
-
-
 def item_statistics_cached(scope: Scope, campaign: Campaign) -> dict:
-    """The organisation-wide item statistics from the cache, asking for a background
-    refresh when they are missing or older than the campaign's results."""
-    from datetime import timedelta
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from assessments.models import ItemStatisticsCache
+    """The organisation-wide item statistics from the cache, read only. `refresh_due`
+    says the cache is missing or older than the campaign's results; the caller asks for a
+    refresh (`assessments.services.analytics.item_statistics_request_refresh`)."""
+    from assessments.models import Attempt
 
     scored = Attempt.objects.filter(campaign=campaign, status=Attempt.Status.SCORED).count()
-    cache, _ = ItemStatisticsCache.objects.get_or_create(
-        organization=scope.organization, campaign=campaign
-    )
-    stale = cache.computed_at is None or cache.respondents != scored
-    now = timezone.now()
-    if stale and (
-        cache.requested_at is None or now - cache.requested_at > timedelta(seconds=REFRESH_AFTER)
-    ):
-        from assessments.tasks import refresh_item_statistics_task
-
-        ItemStatisticsCache.objects.filter(pk=cache.pk).update(requested_at=now)
-        org_id, campaign_id = scope.organization.pk, campaign.pk
-        transaction.on_commit(lambda: refresh_item_statistics_task.delay(org_id, campaign_id))
-    if cache.computed_at is None:
-        return {"pending": True, "suppressed": False, "items": [], "alpha": {}}
-    return {**cache.data, "computed_at": cache.computed_at, "stale": stale, "pending": False}
-
-
-def refresh_item_statistics(scope: Scope, campaign: Campaign) -> dict:
-    from django.utils import timezone
-
-    from assessments.models import ItemStatisticsCache
-
-    data = item_statistics(scope, campaign)
-    ItemStatisticsCache.objects.update_or_create(
-        organization=scope.organization,
-        campaign=campaign,
-        defaults={"data": data, "respondents": data["respondents"], "computed_at": timezone.now()},
-    )
-    return data
+    cache = ItemStatisticsCache.objects.filter(campaign=campaign).first()
+    stale = cache is None or cache.computed_at is None or cache.respondents != scored
+    if cache is None or cache.computed_at is None:
+        return {
+            "pending": True,
+            "refresh_due": stale,
+            "suppressed": False,
+            "items": [],
+            "alpha": {},
+        }
+    return {
+        **cache.data,
+        "computed_at": cache.computed_at,
+        "stale": stale,
+        "refresh_due": stale,
+        "pending": False,
+    }

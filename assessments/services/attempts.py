@@ -83,7 +83,8 @@ def attempt_start(*, campaign: Campaign, membership: Membership) -> Attempt:
         return Attempt.objects.get(campaign=campaign, membership=membership)
 
 
-def _auto_score(item: Item, option: Option | None, selected: list[str]) -> float:
+def _auto_score(item: Item, option: Option | None, selected: list[str]) -> float | None:
+    """None for "I don't have an AI tool for this": left out of every score."""
     if item.type == Item.Type.SCENARIO:
         return scoring.scenario_score(option.score)
     if item.type == Item.Type.MULTI_SELECT:
@@ -91,7 +92,9 @@ def _auto_score(item: Item, option: Option | None, selected: list[str]) -> float
         return scoring.multi_select_score(
             selected, {o.key for o in options if o.correct}, {o.key for o in options}
         )
-    return scoring.scale_score(option.score)  # frequency, attitude
+    if item.type == Item.Type.FREQUENCY:
+        return scoring.frequency_score(option.score, not_applicable=option.not_applicable)
+    return scoring.scale_score(option.score)  # attitude
 
 
 @transaction.atomic
@@ -182,7 +185,9 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
     attempt.department_id = attempt.membership.department_id
     attempt.save(update_fields=["status", "submitted_at", "department"])
     pending = list(
-        Answer.objects.filter(attempt=attempt, score__isnull=True).values_list("pk", flat=True)
+        Answer.objects.filter(
+            attempt=attempt, score__isnull=True, item__type__in=Item.FREE_TEXT
+        ).values_list("pk", flat=True)
     )
     if pending:
         org_id = attempt.organization_id
@@ -201,7 +206,9 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
 def attempt_finalize(*, attempt: Attempt) -> Attempt:
     """Score the attempt once every answer has a score; otherwise leave it submitted."""
     answers = list(Answer.objects.filter(attempt=attempt).select_related("item__competency"))
-    if any(a.score is None for a in answers) or attempt.status == Attempt.Status.SCORED:
+    # A free-text answer without a score is pending; a "no AI tool" answer is final at None.
+    pending = any(a.score is None and a.item.type in Item.FREE_TEXT for a in answers)
+    if pending or attempt.status == Attempt.Status.SCORED:
         return attempt
     version = attempt.version
     competencies = list(version.competencies.order_by("position"))

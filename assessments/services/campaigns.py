@@ -110,26 +110,24 @@ def send_due_reminders() -> int:
     from django.urls import reverse
     from django.utils import timezone
 
-    from tenancy.context import org_context, system_context
+    from tenancy.context import org_context
+    from tenancy.models import Organization
 
     now = timezone.now()
-    with system_context():
-        due = [
-            c
-            for c in Campaign.objects.select_related("organization")
-            if c.opens_at <= now < c.closes_at
-            and (now - c.opens_at).days > 0
-            and (now - c.opens_at).days % c.reminder_every_days == 0
-        ]
     messages = []
-    for campaign in due:
-        with org_context(campaign.organization):
-            link = settings.SITE_URL.rstrip("/") + reverse(
-                "assessments:take",
-                kwargs={"org_slug": campaign.organization.slug, "campaign_id": campaign.pk},
-            )
-            for membership in members_to_remind(campaign):
-                messages.append(
+    # One organisation at a time, each in its own context: nothing here needs a role that
+    # sees across organisations.
+    for organization in Organization.objects.all():
+        with org_context(organization):
+            for campaign in Campaign.objects.filter(opens_at__lte=now, closes_at__gt=now):
+                days_open = (now - campaign.opens_at).days
+                if days_open == 0 or days_open % campaign.reminder_every_days:
+                    continue
+                link = settings.SITE_URL.rstrip("/") + reverse(
+                    "assessments:take",
+                    kwargs={"org_slug": organization.slug, "campaign_id": campaign.pk},
+                )
+                messages += [
                     (
                         f"Reminder: {campaign.name}",
                         f"Your AI-fluency assessment '{campaign.name}' closes on "
@@ -137,5 +135,6 @@ def send_due_reminders() -> int:
                         None,
                         [membership.user.email],
                     )
-                )
+                    for membership in members_to_remind(campaign)
+                ]
     return send_mass_mail(messages, fail_silently=False) if messages else 0

@@ -38,6 +38,10 @@ def validate_definition(data: dict) -> None:
             problems.append(f"{where}: scenario option scores must be 0-3")
         if item["type"] == "multi_select" and not any(o.get("correct") for o in item["options"]):
             problems.append(f"{where}: a multi-select item needs a correct option")
+        if any(o.get("not_applicable") for o in item.get("options", [])) and (
+            item["type"] != "frequency"
+        ):
+            problems.append(f"{where}: only frequency items may offer 'no AI tool for this'")
     if problems:
         raise ValidationError(problems)
 
@@ -114,11 +118,12 @@ def _create_content(version: FrameworkVersion, competencies: list[dict], items: 
                 mode=i["mode"],
                 track=i.get("track") or "",
                 prompt=i["prompt"],
+                rationale=i.get("rationale", ""),
                 position=position,
                 retired=i.get("retired", False),
                 task={
                     k: i[k]
-                    for k in ("weak_prompt", "rubric", "passage", "planted_errors")
+                    for k in ("weak_prompt", "rubric", "passage", "planted_errors", "reverse")
                     if k in i
                 },
             )
@@ -134,6 +139,7 @@ def _create_content(version: FrameworkVersion, competencies: list[dict], items: 
                 text=o["text"],
                 score=o.get("score", 0),
                 correct=bool(o.get("correct", False)),
+                not_applicable=bool(o.get("not_applicable", False)),
                 position=position,
             )
             for item, data in zip(created, items, strict=True)
@@ -153,12 +159,19 @@ def version_definition(version: FrameworkVersion) -> dict:
             "track": item.track or None,
             "type": item.type,
             "prompt": item.prompt,
+            "rationale": item.rationale,
             "retired": item.retired,
             **item.task,
         }
         if item.type not in Item.FREE_TEXT:
             entry["options"] = [
-                {"key": o.key, "text": o.text, "score": o.score, "correct": o.correct}
+                {
+                    "key": o.key,
+                    "text": o.text,
+                    "score": o.score,
+                    "correct": o.correct,
+                    "not_applicable": o.not_applicable,
+                }
                 for o in item.options.all()
             ]
         items.append(entry)

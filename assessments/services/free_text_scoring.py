@@ -7,7 +7,7 @@ from assessments.free_text import score_text
 from assessments.models import Answer
 from assessments.services.attempts import attempt_finalize
 from slm.models import ReviewItem
-from tenancy.context import org_context, system_context
+from tenancy.context import org_context
 from tenancy.models import Organization
 
 REVIEW_ITEM_TYPE = "assessments.Answer"
@@ -15,8 +15,7 @@ REVIEW_ITEM_TYPE = "assessments.Answer"
 
 def answer_score_free_text(*, org_id: int, answer_id: int) -> str:
     """Score one answer (idempotent: an answer already scored is left alone)."""
-    with system_context():
-        organization = Organization.objects.get(pk=org_id)
+    organization = Organization.objects.get(pk=org_id)
     with org_context(organization):
         answer = Answer.objects.select_related("item", "attempt").filter(pk=answer_id).first()
         if answer is None or answer.score is not None:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from assessments import bank_checks
 from assessments.models import Campaign, FrameworkVersion
 from assessments.selectors import frameworks as framework_selectors
 from assessments.services import campaigns as campaign_service
@@ -23,12 +24,12 @@ from tenancy.views.base import OrgView
 class CampaignForm(forms.Form):
     name = forms.CharField(max_length=200)
     version = forms.ModelChoiceField(
-        queryset=FrameworkVersion.unscoped.none(), label="Framework version"
+        queryset=FrameworkVersion.objects.none(), label="Framework version"
     )
     opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     departments = forms.ModelMultipleChoiceField(
-        queryset=Department.unscoped.none(),
+        queryset=Department.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: every department.",
@@ -175,6 +176,7 @@ class VersionEditView(OrgView, TemplateView):
             ),
             tracks=JobTrack.choices,
             editable=version.status == FrameworkVersion.Status.DRAFT,
+            bank=version_bank_figures(version),
         )
         return context
 
@@ -195,6 +197,7 @@ class VersionEditView(OrgView, TemplateView):
                     if not 0 <= value <= 100:
                         raise ValidationError(f"{level['label']}: the threshold must be 0-100.")
                     levels.append({**level, "min_score": value})
+                levels[0] = lowest_level_relabelled(levels[0], request.POST)
                 framework_service.version_update_levels(
                     version=version, actor=request.user, levels=levels
                 )
@@ -215,3 +218,39 @@ class VersionEditView(OrgView, TemplateView):
             return self.render_to_response(self.get_context_data(), status=400)
         messages.success(request, "Saved.")
         return redirect("assessments:version_edit", org_slug=self.organization.slug, pk=version.pk)
+
+
+# The lowest level's label is what takers read about themselves, so each organisation
+# may word it (on its own draft version); the key stays the same for scoring and analytics.
+LOWEST_LABEL_MAX = 60
+
+
+def lowest_level_relabelled(level: dict, data) -> dict:
+    """The lowest level with the label posted as `label-<key>`; unchanged when not posted."""
+    raw = data.get(f"label-{level['key']}")
+    if raw is None:
+        return level
+    label = " ".join(raw.split())
+    if not label or len(label) > LOWEST_LABEL_MAX:
+        raise ValidationError(f"The lowest level needs a label of 1-{LOWEST_LABEL_MAX} characters.")
+    return {**level, "label": label}
+
+
+def version_bank_figures(version: FrameworkVersion) -> dict:
+    """Can a test-wise guesser pass this version? The figures of assessments.bank_checks,
+    for the admin to see before publishing (retired items left out)."""
+    data = framework_service.version_definition(version)
+    figures = bank_checks.bank_figures(data)
+    labels = {level["key"]: level["label"] for level in version.levels}
+    return {
+        "figures": figures,
+        "test_wise_label": labels.get(figures.test_wise_level, figures.test_wise_level),
+        "bar_label": labels.get(figures.bar_level, figures.bar_level),
+        "random_label": labels.get(figures.random_guess_level, figures.random_guess_level),
+        "limits": {
+            "key_longest": bank_checks.MAX_KEY_LONGEST_SHARE,
+            "longest_points": bank_checks.MAX_LONGEST_POINTS_SHARE,
+            "tick_all": bank_checks.MAX_TICK_ALL_SHARE,
+        },
+        "content_problems": bank_checks.content_problems(data),
+    }

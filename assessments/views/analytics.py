@@ -1,9 +1,16 @@
-"""Fluency analytics for admins, executives and managers (their departments only)."""
+"""Fluency analytics for admins, executives and managers (their departments only).
 
+Every figure shown here, in a chart, a table or a CSV, comes from a `privacy.Release`
+built by the selector; this view only lays it out.
+"""
+
+from django.db import transaction
 from django.views.generic import TemplateView
 
 from assessments.models import Campaign
 from assessments.selectors import analytics
+from assessments.services.analytics import item_statistics_request_refresh
+from assessments.tasks import refresh_item_statistics_task
 from common.exports import csv_response
 from tenancy.models import Role
 from tenancy.roles import MANAGERS
@@ -11,11 +18,7 @@ from tenancy.views.base import OrgView
 
 
 def scope_for(view) -> analytics.Scope:
-    """Admins and executives see the organisation; managers the departments they oversee."""
-    if view.membership.role == Role.MANAGER:
-        ids = list(view.membership.managed_departments.values_list("pk", flat=True))
-        return analytics.Scope(view.organization, ids)
-    return analytics.Scope(view.organization)
+    return analytics.Scope.for_membership(view.organization, view.membership)
 
 
 class AnalyticsView(OrgView, TemplateView):
@@ -34,11 +37,14 @@ class AnalyticsView(OrgView, TemplateView):
         same_framework = [
             c for c in campaigns if c.version.framework_id == campaign.version.framework_id
         ]
-        summary = analytics.campaign_summary(scope, campaign)
+        # One release for the campaign: the cards and the heatmap rows are the total and
+        # the cells of the same partition, so their suppression is decided together.
+        release = analytics.campaign_release(scope, campaign)
+        summary = analytics.campaign_summary(scope, campaign, release)
         version = campaign.version
         labels = {level["key"]: level["label"] for level in version.levels}
         trend = analytics.trend(scope, same_framework)
-        heatmap = analytics.department_heatmap(scope, campaign)
+        heatmap = analytics.department_heatmap(scope, campaign, release)
         return {
             "scope": scope,
             "campaign": campaign,
@@ -49,7 +55,7 @@ class AnalyticsView(OrgView, TemplateView):
             "heatmap": heatmap,
             "trend": trend,
             # Item statistics are for admins, organisation-wide, from the background cache.
-            "items": analytics.item_statistics_cached(scope, campaign)
+            "items": self.item_statistics(scope, campaign)
             if self.membership.role == Role.ADMIN
             else None,
             "charts": {
@@ -71,6 +77,17 @@ class AnalyticsView(OrgView, TemplateView):
             },
         }
 
+    def item_statistics(self, scope: analytics.Scope, campaign: Campaign) -> dict:
+        """The cached statistics; when they are out of date, one background refresh is
+        asked for and enqueued once the request's transaction commits."""
+        items = analytics.item_statistics_cached(scope, campaign)
+        if items["refresh_due"] and item_statistics_request_refresh(
+            organization=self.organization, campaign=campaign
+        ):
+            org_id, campaign_id = self.organization.pk, campaign.pk
+            transaction.on_commit(lambda: refresh_item_statistics_task.delay(org_id, campaign_id))
+        return items
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.data())
@@ -91,12 +108,13 @@ class AnalyticsView(OrgView, TemplateView):
                     r["department"],
                     r["respondents"] if not r["suppressed"] else "suppressed",
                     *(s if s is not None else "" for s in r["scores"]),
+                    r["reason"],
                 ]
                 for r in heatmap["rows"]
             )
             return csv_response(
                 f"{slug}-fluency-heatmap.csv",
-                ["department", "respondents", *heatmap["competencies"]],
+                ["department", "respondents", *heatmap["competencies"], "note"],
                 rows,
             )
         if table == "trend":
@@ -106,12 +124,13 @@ class AnalyticsView(OrgView, TemplateView):
                     "suppressed" if t.suppressed else t.respondents,
                     "" if t.suppressed else round(t.share_at_or_above, 4),
                     "" if t.suppressed else round(t.mean_score, 2),
+                    t.reason,
                 ]
                 for t in data["trend"]
             )
             return csv_response(
                 f"{slug}-fluency-trend.csv",
-                ["campaign", "respondents", "share_at_or_above", "mean_score"],
+                ["campaign", "respondents", "share_at_or_above", "mean_score", "note"],
                 rows,
             )
         if table == "items" and data["items"] is not None:
@@ -120,7 +139,7 @@ class AnalyticsView(OrgView, TemplateView):
                     i["key"],
                     i["competency"],
                     i["track"],
-                    i["difficulty"],
+                    "suppressed" if i.get("suppressed") else i["difficulty"],
                     i["discrimination"],
                     "; ".join(i["flags"]),
                 ]
@@ -132,8 +151,15 @@ class AnalyticsView(OrgView, TemplateView):
                 rows,
             )
         summary = data["summary"]
+        if table == "segments":
+            rows = (
+                [["suppressed", summary.reason]]
+                if summary.suppressed
+                else [[name, n] for name, n in summary.segments.items()]
+            )
+            return csv_response(f"{slug}-fluency-segments.csv", ["segment", "people"], rows)
         rows = (
-            [["suppressed", ""]]
+            [["suppressed", summary.reason]]
             if summary.suppressed
             else [[label, n] for label, n in data["levels"]]
         )

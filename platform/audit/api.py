@@ -29,7 +29,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
 class AuditEventViewSet(mixins.ListModelMixin, OrgViewSet):
     """The organisation's audit log, newest first (admins)."""
 
-    queryset = AuditEvent.unscoped.none()
+    queryset = AuditEvent.objects.none()
     serializer_class = AuditEventSerializer
     read_roles = ADMINS
 

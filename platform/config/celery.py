@@ -3,7 +3,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 from kombu import Queue
 
@@ -23,3 +23,16 @@ app.conf.beat_schedule = {
     },
 }
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def refuse_unsafe_database_role(**kwargs) -> None:
+    """Workers and the scheduler refuse to start, like web, when the runtime database role
+    is not bound by row-level security (tenancy.checks.verify_runtime_role)."""
+    import django
+
+    django.setup()
+    from tenancy.checks import verify_runtime_role
+
+    verify_runtime_role()

@@ -99,16 +99,41 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-# DATABASE_URL wins; without it the embedded PostgreSQL under var/ is started.
+# Three aliases on one database, one per role (docs/architecture.md, "Database roles"):
+# - owner:   owns the tables and runs migrations; nothing else connects as it;
+# - default: the runtime role of web and workers: owns nothing, bound by row-level security;
+# - system:  BYPASSRLS, used only inside tenancy.context.system_context().
+# DATABASE_URL names the runtime role; with it, the other two URLs are required. Without it
+# the embedded PostgreSQL under var/ is started with all three roles.
 DATABASE_URL = env_url("DATABASE_URL", schemes={"postgres", "postgresql"})
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    _owner_url = env_url("DATABASE_OWNER_URL", schemes={"postgres", "postgresql"})
+    _system_url = env_url("DATABASE_SYSTEM_URL", schemes={"postgres", "postgresql"})
+    if not (_owner_url and _system_url):
+        raise ImproperlyConfigured(
+            "DATABASE_URL is set, so DATABASE_OWNER_URL and DATABASE_SYSTEM_URL must be set "
+            "too: the roles that own the tables and that bypass row-level security "
+            "(README, 'Configuration'; docker/postgres-init.sql creates all three)"
+        )
+    DATABASES = {
+        "owner": dj_database_url.parse(_owner_url),
+        "default": dj_database_url.parse(DATABASE_URL),
+        "system": dj_database_url.parse(_system_url),
+    }
 else:
     DATABASES = {
-        "default": {"ENGINE": "django.db.backends.postgresql", **embedded.ensure_postgres()}
+        alias: {"ENGINE": "django.db.backends.postgresql", **params}
+        for alias, params in embedded.ensure_postgres().items()
     }
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+for _alias, _db in DATABASES.items():
+    _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
+    _db["CONN_HEALTH_CHECKS"] = True
+    # The tenant setting lives only as long as a transaction (set_config(..., true)), so
+    # the runtime connections also work behind a transaction-pooling PgBouncer.
+    _db.setdefault("OPTIONS", {})
+# Queries in system_context() go to the system alias; migrations only to the owner.
+DATABASE_ROUTERS = ["tenancy.routers.RoleRouter"]
+MIGRATION_DATABASE = "owner"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------

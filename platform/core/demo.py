@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import User
-from tenancy.context import org_context, system_context
+from tenancy.context import org_context
 from tenancy.models import Department, JobTrack, ManagedDepartment, Membership, Organization, Role
 from tenancy.seeding import DemoSeed, demo_seeders
 
@@ -239,31 +239,31 @@ def seed_demo(*, employees: int = 300, model_calls: bool = False) -> dict[str, i
     """Create or complete the demo organisations, then run each module's registered demo
     seeder (`tenancy.seeding`). `employees` sizes Acme; `model_calls` queues a few real
     calls for the model worker."""
-    with system_context():
-        acme, acme_departments = _organization("acme", "Acme Corp", ACME_DEPARTMENTS)
-        globex, globex_departments = _organization("globex", "Globex", GLOBEX_DEPARTMENTS)
-        organizations = {"acme": acme, "globex": globex}
-        departments = {"acme": acme_departments, "globex": globex_departments}
-        _logins(organizations, departments)
-        acme_logins = sum(1 for login in DEMO_LOGINS if login.org == "acme")
-        created = _people(
-            acme,
-            acme_departments,
-            ACME_DEPARTMENTS,
-            max(employees - acme_logins, 0),
-            "acme.example",
-            seed=1,
-        )
-        created += _people(
-            globex, globex_departments, GLOBEX_DEPARTMENTS, 40, "globex.example", seed=2
-        )
-        with org_context(acme):
-            acme_total = Membership.objects.count()
-        with org_context(globex):
-            globex_total = Membership.objects.count()
-        # Each module's own demo data (assessments, model calls, ...), registered in its
-        # AppConfig.ready: core names none of them.
-        demo = DemoSeed(organizations=organizations, model_calls=model_calls)
-        for _, seeder in demo_seeders():
-            seeder(demo)
+    # Organisations and users are not tenant rows; each organisation's rows are made in
+    # its own context, so seeding needs no role that sees across organisations.
+    acme, acme_departments = _organization("acme", "Acme Corp", ACME_DEPARTMENTS)
+    globex, globex_departments = _organization("globex", "Globex", GLOBEX_DEPARTMENTS)
+    organizations = {"acme": acme, "globex": globex}
+    departments = {"acme": acme_departments, "globex": globex_departments}
+    _logins(organizations, departments)
+    acme_logins = sum(1 for login in DEMO_LOGINS if login.org == "acme")
+    created = _people(
+        acme,
+        acme_departments,
+        ACME_DEPARTMENTS,
+        max(employees - acme_logins, 0),
+        "acme.example",
+        seed=1,
+    )
+    created += _people(globex, globex_departments, GLOBEX_DEPARTMENTS, 40, "globex.example", seed=2)
+    with org_context(acme):
+        acme_total = Membership.objects.count()
+    with org_context(globex):
+        globex_total = Membership.objects.count()
+    # Each module's own demo data (assessments, model calls, ...), registered in its
+    # AppConfig.ready: core names none of them. Each seeder enters the organisation's
+    # context itself.
+    demo = DemoSeed(organizations=organizations, model_calls=model_calls)
+    for _, seeder in demo_seeders():
+        seeder(demo)
     return {"created": created, "acme_members": acme_total, "globex_members": globex_total}

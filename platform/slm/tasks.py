@@ -11,7 +11,6 @@ from celery import shared_task
 
 from slm import services
 from slm.registry import ModelUnavailable
-from tenancy.context import system_context
 from tenancy.models import Organization
 
 
@@ -35,8 +34,7 @@ def _transient_errors() -> Iterator[None]:
 
 
 def _organization(org_id: int) -> Organization:
-    with system_context():
-        return Organization.objects.get(pk=org_id)
+    return Organization.objects.get(pk=org_id)
 
 
 RETRY = {

@@ -1,11 +1,16 @@
 """The tenant context: which organisation the current code acts for.
 
-It lives in a context variable (so threads and async tasks each have their own) and is
-mirrored into PostgreSQL session settings, which the row-level security policies read:
+It lives in a context variable (so threads and async tasks each have their own). For the
+database, two mechanisms carry it:
 
-- app.org_id      the organisation whose rows are visible;
-- app.user_id     the user whose own memberships are visible across organisations;
-- app.bypass_rls  'on' only inside system_context(), for management commands and migrations.
+- `org_context(org)` and `user_context(user_id)` open a transaction on the runtime
+  connection and set `app.org_id` / `app.user_id` with `set_config(..., true)`, which the
+  row-level security policies read. The settings die with the transaction, so a pooled
+  connection (PgBouncer in transaction mode) never carries one organisation's setting into
+  another client's transaction, and code outside any context sees no tenant rows at all.
+- `system_context()` sends every query to the `system` database alias (tenancy.routers),
+  whose role has BYPASSRLS. The runtime role has no setting or privilege that bypasses
+  anything: reading across organisations takes this other role, explicitly.
 
 With nothing set, the scoped manager raises and the policies return no rows: fail closed.
 """
@@ -15,9 +20,9 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection
-from django.db.backends.signals import connection_created
-from django.dispatch import receiver
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+
+SYSTEM_ALIAS = "system"
 
 
 @dataclass(frozen=True)
@@ -42,77 +47,75 @@ def in_system_context() -> bool:
     return _state.get().system
 
 
-def _apply(conn) -> None:
-    state = _state.get()
-    with conn.cursor() as cursor:
+def _apply(state: _State) -> None:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('app.org_id', %s, false), set_config('app.user_id', %s, false),"
-            " set_config('app.bypass_rls', %s, false)",
+            "SELECT set_config('app.org_id', %s, true), set_config('app.user_id', %s, true)",
             [
                 "" if state.org_id is None else str(state.org_id),
                 "" if state.user_id is None else str(state.user_id),
-                "on" if state.system else "off",
             ],
         )
 
 
-def _sync_database() -> None:
-    # An unopened connection picks the state up in on_connection_created.
-    if connection.connection is None:
-        return
+def _restore_outer() -> None:
+    """After an inner context, put the outer one's settings back in the still-open
+    transaction (a released savepoint keeps the inner settings)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if not conn.in_atomic_block or conn.needs_rollback:
+        return  # committed (settings gone with it) or about to be rolled back
     try:
-        _apply(connection)
+        _apply(_state.get())
     except DatabaseError:
-        # The transaction is broken (an error earlier in it); rolling back will also undo
-        # the settings made inside it. Outside a transaction, drop the connection so that
-        # no stale tenant setting can survive on it.
-        if not connection.in_atomic_block:
-            connection.close()
-
-
-@receiver(connection_created)
-def on_connection_created(sender, connection, **kwargs) -> None:
-    _apply(connection)
+        conn.set_rollback(True)  # never go on with the inner tenant's settings
+        raise
 
 
 @contextmanager
-def _use(state: _State) -> Iterator[None]:
+def _tenant(state: _State) -> Iterator[None]:
     token = _state.set(state)
-    _sync_database()
+    try:
+        with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            _apply(state)
+            yield
+    finally:
+        _state.reset(token)
+        _restore_outer()
+
+
+@contextmanager
+def _system() -> Iterator[None]:
+    token = _state.set(_State(system=True))
     try:
         yield
     finally:
         _state.reset(token)
-        _sync_database()
 
 
 def org_context(organization) -> AbstractContextManager[None]:
-    """Act for one organisation (an Organization or its id) inside the block."""
+    """Act for one organisation (an Organization or its id) inside the block, which runs
+    in a transaction on the runtime connection."""
     org_id = organization if isinstance(organization, int) else organization.pk
-    current = _state.get()
-    return _use(_State(org_id=org_id, user_id=current.user_id, system=False))
+    return _tenant(_State(org_id=org_id, user_id=_state.get().user_id))
 
 
 def user_context(user_id: int | None) -> AbstractContextManager[None]:
     """Make the user's own memberships visible across organisations (org switcher)."""
-    current = _state.get()
-    return _use(_State(org_id=current.org_id, user_id=user_id, system=current.system))
+    return _tenant(_State(org_id=_state.get().org_id, user_id=user_id))
 
 
 def system_context() -> AbstractContextManager[None]:
-    """Bypass tenant scoping: management commands, migrations, the platform operators' admin.
+    """Read and write across organisations through the BYPASSRLS `system` alias:
+    management commands, the operators' admin, the invitation-token lookup.
 
     Code running here sees every organisation's rows, so it must never serve a tenant's
-    request directly.
+    request directly. Its statements commit one by one unless the code opens
+    `transaction.atomic(using=SYSTEM_ALIAS)` itself.
     """
-    return _use(_State(org_id=None, user_id=None, system=True))
+    return _system()
 
 
 def reset(*, sync_database: bool = True) -> None:
-    """Drop any tenant state left behind (end of a request or task)."""
-    leftover = _state.get() != _State()
+    """Drop any tenant state left behind (end of a request or task). The database holds
+    none: its settings ended with their transactions."""
     _state.set(_State())
-    # Contexts are with-blocks, so normally nothing is left and the database already
-    # holds the empty state; only a leaked context costs a query to clear.
-    if sync_database and leftover:
-        _sync_database()

@@ -5,7 +5,7 @@ from tenancy.models import Department, JobTrack, Membership, Organization, Role
 
 class MembershipForm(forms.ModelForm):
     managed_departments = forms.ModelMultipleChoiceField(
-        queryset=Department.unscoped.none(),
+        queryset=Department.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Departments whose aggregates this person sees as a manager.",
@@ -30,7 +30,7 @@ class MembershipForm(forms.ModelForm):
 class InvitationForm(forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices, initial=Role.EMPLOYEE)
-    department = forms.ModelChoiceField(queryset=Department.unscoped.none(), required=False)
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False)
     job_track = forms.ChoiceField(choices=[("", "—"), *JobTrack.choices], required=False)
 
     def __init__(self, *args, **kwargs):

@@ -78,8 +78,10 @@ class Organization(models.Model):
 class TenantModel(models.Model):
     """Base of every tenant-owned table.
 
-    `objects` is scoped to the organisation in context and fails closed; `unscoped` is the
-    explicit escape hatch for system code (row-level security still applies to it).
+    `objects`, the default manager, is scoped to the organisation in context and fails
+    closed. `unscoped` is Django's base manager (used for forward foreign-key access and
+    cascades, where row-level security still binds it) and the explicit escape hatch: every
+    use outside tenancy/ must be listed, with its reason, in tenancy.checks.UNSCOPED_ALLOWED.
     """
 
     organization = models.ForeignKey(
@@ -95,10 +97,7 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
-        # Django's own machinery (model forms built at import time, related managers,
-        # the operators' admin) goes through the plain manager; row-level security still
-        # bounds it. Application code uses `objects`.
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         base_manager_name = "unscoped"
 
 
@@ -186,7 +185,9 @@ class Invitation(TenantModel):
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL)
     job_track = models.CharField(max_length=30, choices=JobTrack.choices, blank=True)
     # Only the hash is stored: a leaked database does not leak working invitation links.
-    token_hash = models.CharField(max_length=64, unique=True)
+    # Tokens are random (256 bits), so the hash is unique in practice; the constraint
+    # includes the organisation like every unique constraint on a tenant table (Citus).
+    token_hash = models.CharField(max_length=64, db_index=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -205,6 +206,11 @@ class Invitation(TenantModel):
     class Meta(TenantModel.Meta):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organization", "email"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "token_hash"], name="invitation_unique_token"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Invitation for {self.email}"

@@ -1,19 +1,25 @@
-"""PostgreSQL row-level security on every tenant table: the third wall.
+"""PostgreSQL row-level security on every tenant table (the third wall), and the grants
+that let the runtime and system roles use tables they do not own.
 
-After every `migrate`, each concrete subclass of TenantModel gets the same policy, so a
-new module's tables cannot be forgotten. A query that forgets its organisation filter then
-sees only the organisation in context (or nothing at all), never another tenant's rows.
-Tables are FORCEd so the owning role is bound too; only a superuser or a BYPASSRLS role
-escapes, which is why the application connects as neither (see tenancy.checks).
+After every `migrate` (run as the owner role), each concrete subclass of TenantModel gets
+the same policy, so a new module's tables cannot be forgotten. A query that forgets its
+organisation filter sees only the organisation in context (or nothing at all), never
+another tenant's rows. Tables are FORCEd so that even the owner is bound. The runtime role
+owns nothing, so it can neither drop a policy nor disable row-level security; only the
+system role (BYPASSRLS) sees across organisations, and only system_context() uses it.
 """
 
 from django.apps import apps
-from django.db import connection
+from django.conf import settings
+from django.db import connections
 
 from tenancy.models import TenantModel
 
 ORG_MATCH = "organization_id = NULLIF(current_setting('app.org_id', true), '')::bigint"
-BYPASS = "current_setting('app.bypass_rls', true) = 'on'"
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def tenant_models() -> list[type[TenantModel]]:
@@ -25,17 +31,16 @@ def tenant_models() -> list[type[TenantModel]]:
 
 
 def policy_statements(model: type[TenantModel]) -> list[str]:
-    table = connection.ops.quote_name(model._meta.db_table)
+    table = quote(model._meta.db_table)
     statements = [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
         f"DROP POLICY IF EXISTS tenant_isolation ON {table}",
-        f"CREATE POLICY tenant_isolation ON {table} USING ({BYPASS} OR {ORG_MATCH})"
-        f" WITH CHECK ({BYPASS} OR {ORG_MATCH})",
+        f"CREATE POLICY tenant_isolation ON {table} USING ({ORG_MATCH}) WITH CHECK ({ORG_MATCH})",
         f"DROP POLICY IF EXISTS owner_read ON {table}",
     ]
     if model.rls_owner_column:
-        column = connection.ops.quote_name(model.rls_owner_column)
+        column = quote(model.rls_owner_column)
         statements.append(
             f"CREATE POLICY owner_read ON {table} FOR SELECT USING "
             f"({column} = NULLIF(current_setting('app.user_id', true), '')::bigint)"
@@ -43,8 +48,29 @@ def policy_statements(model: type[TenantModel]) -> list[str]:
     return statements
 
 
-def apply_policies(**kwargs) -> None:
-    """post_migrate handler; idempotent."""
+def grant_statements() -> list[str]:
+    """What the runtime and system roles may do: read and write rows, nothing more (no
+    TRUNCATE, no DDL). They only read the migration history."""
+    roles = {
+        settings.DATABASES[alias]["USER"]
+        for alias in ("default", "system")
+        if settings.DATABASES[alias]["USER"] != settings.DATABASES["owner"]["USER"]
+    }
+    statements = []
+    for role in sorted(roles):
+        role = quote(role)
+        statements += [
+            f"GRANT USAGE ON SCHEMA public TO {role}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+            f"REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {role}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        ]
+    return statements
+
+
+def apply_policies(using: str = "owner", **kwargs) -> None:
+    """post_migrate handler, on the alias that migrated (the owner); idempotent."""
+    connection = connections[using]
     existing = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         for model in tenant_models():
@@ -52,3 +78,5 @@ def apply_policies(**kwargs) -> None:
                 continue
             for statement in policy_statements(model):
                 cursor.execute(statement)
+        for statement in grant_statements():
+            cursor.execute(statement)

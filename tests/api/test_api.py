@@ -9,6 +9,8 @@ from audit.models import AuditEvent
 from tenancy.context import org_context
 from tenancy.models import Department
 
+pytestmark = pytest.mark.cross_tenant
+
 ADMIN = {"alice"}
 EVERYONE = {"alice", "erin", "mona", "emil"}
 
@@ -33,11 +35,10 @@ def cast(cast):
 
     from assessments.models import Campaign
     from assessments.services.frameworks import framework_install
-    from tenancy.context import system_context
     from tests.assessments.conftest import MINI
 
-    with system_context():
-        for org, attribute in ((cast.org_a, "campaign"), (cast.org_b, "b_campaign")):
+    for org, attribute in ((cast.org_a, "campaign"), (cast.org_b, "b_campaign")):
+        with org_context(org):
             version = framework_install(organization=org, path=MINI)
             campaign = Campaign.objects.create(
                 organization=org,
@@ -46,7 +47,7 @@ def cast(cast):
                 opens_at=timezone.now(),
                 closes_at=timezone.now() + timedelta(days=1),
             )
-            setattr(cast, attribute, campaign)
+        setattr(cast, attribute, campaign)
     return cast
 
 

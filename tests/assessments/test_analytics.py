@@ -10,29 +10,30 @@ from assessments.models import Answer, Attempt, Item
 from assessments.selectors import analytics
 from assessments.services.attempts import attempt_finalize
 from assessments.statistics import corrected_item_total, cronbach_alpha
-from tenancy.context import org_context, system_context
-from tests.factories import MembershipFactory
+from tenancy.context import org_context
+from tests.factories import DepartmentFactory, MembershipFactory
 
 COMMON = ["d1", "d2", "d3", "att", "s1", "s2"]
 
 
-def add_people(cast, department, n, rng, ability=0.0):
-    """n scored attempts in `department`, answers drawn around `ability` (0..1)."""
-    with system_context():
+def add_people(cast, department, n, rng, ability=0.0, track="engineering", campaign=None):
+    """n scored attempts in `department`, answers drawn around `ability` (0..1); finance
+    people also answer the finance-only item d4."""
+    with org_context(cast.org_a):
         items = {i.key: i for i in Item.objects.filter(version=cast.version)}
         for _ in range(n):
             membership = MembershipFactory(
-                organization=cast.org_a, department=department, job_track="engineering"
+                organization=cast.org_a, department=department, job_track=track
             )
             attempt = Attempt.objects.create(
                 organization=cast.org_a,
-                campaign=cast.campaign,
+                campaign=campaign or cast.campaign,
                 membership=membership,
                 version=cast.version,
                 status="submitted",
                 department=department,
             )
-            for key in COMMON:
+            for key in COMMON + (["d4"] if track == "finance" else []):
                 score = float(np.clip(ability + rng.normal(0, 0.25), 0, 1))
                 Answer.objects.create(
                     organization=cast.org_a, attempt=attempt, item=items[key], score=score
@@ -59,7 +60,18 @@ def test_groups_below_the_threshold_are_suppressed(mini):
         heatmap = analytics.department_heatmap(analytics.Scope(cast.org_a), cast.campaign)
     rows = {r["department"]: r for r in heatmap["rows"]}
     assert rows["Support"]["suppressed"] and rows["Support"]["scores"] == [None, None]
-    assert rows["Sales"]["respondents"] == 6 and None not in rows["Sales"]["scores"]
+    assert rows["Support"]["reason"] == "fewer than 5 people"
+    # Sales (6) would give Support's figures by subtraction from the total (10): withheld.
+    assert rows["Sales"]["suppressed"] and rows["Sales"]["respondents"] is None
+    assert rows["Sales"]["scores"] == [None, None] and "subtraction" in rows["Sales"]["reason"]
+    engineering = DepartmentFactory(organization=cast.org_a, name="Engineering")
+    add_people(cast, engineering, 7, rng)
+    with org_context(cast.org_a):
+        heatmap = analytics.department_heatmap(analytics.Scope(cast.org_a), cast.campaign)
+    rows = {r["department"]: r for r in heatmap["rows"]}
+    # Support and Sales together (10 people) protect each other; Engineering is shown.
+    assert rows["Support"]["suppressed"] and rows["Sales"]["suppressed"]
+    assert rows["Engineering"]["respondents"] == 7 and None not in rows["Engineering"]["scores"]
 
 
 def test_the_page_says_when_and_why_figures_are_suppressed(client_for, mini):
@@ -143,7 +155,7 @@ def test_api_aggregates_apply_the_same_suppression_and_scope(mini):
 def test_item_statistics_come_from_a_background_cache(
     client_for, mini, django_capture_on_commit_callbacks
 ):
-    from assessments.selectors.analytics import refresh_item_statistics
+    from assessments.services.analytics import item_statistics_refresh
 
     cast = mini
     add_people(cast, cast.sales, 6, np.random.default_rng(7))
@@ -156,7 +168,7 @@ def test_item_statistics_come_from_a_background_cache(
         client_for(cast.alice).get(url)
     assert callbacks == []
     with org_context(cast.org_a):
-        refresh_item_statistics(analytics.Scope(cast.org_a), cast.campaign)
+        item_statistics_refresh(organization=cast.org_a, campaign=cast.campaign)
     page = client_for(cast.alice).get(url).content.decode()
     assert "Computed" in page and "from 6 results" in page
     # Managers and executives never see item statistics.
@@ -168,15 +180,19 @@ def test_every_analytics_table_exports_csv_with_suppression(client_for, mini):
     rng = np.random.default_rng(8)
     add_people(cast, cast.support, 3, rng)
     add_people(cast, cast.sales, 6, rng)
+    engineering = DepartmentFactory(organization=cast.org_a, name="Engineering")
+    add_people(cast, engineering, 7, rng)
     url = reverse("assessments:analytics", kwargs={"org_slug": cast.org_a.slug})
     client = client_for(cast.alice)
     heatmap = client.get(url, {"format": "csv", "table": "heatmap"}).content.decode().splitlines()
-    assert heatmap[0] == "department,respondents,Delegation,Discernment"
-    assert any(line.startswith("Support,suppressed") for line in heatmap)
-    assert any(line.startswith("Sales,6,") for line in heatmap)
+    assert heatmap[0] == "department,respondents,Delegation,Discernment,note"
+    assert "Support,suppressed,,,fewer than 5 people" in heatmap
+    assert any(line.startswith("Sales,suppressed,,,withheld so") for line in heatmap)
+    assert any(line.startswith("Engineering,7,") for line in heatmap)
     for table in ("levels", "trend", "segments", "items"):
         response = client.get(url, {"format": "csv", "table": table})
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     page = client.get(url)
     chart = page.context["charts"]["heatmap"]
-    assert chart["y"] == ["Sales"] and len(chart["z"][0]) == 2  # Support is left out
+    # Support is suppressed, Sales withheld so Support cannot be subtracted back.
+    assert chart["y"] == ["Engineering"] and len(chart["z"][0]) == 2

@@ -9,7 +9,7 @@ from django.urls import reverse
 from assessments.models import FrameworkVersion, Item
 from assessments.services.frameworks import framework_install, shipped_files, validate_definition
 from audit.models import AuditEvent
-from tenancy.context import org_context, system_context
+from tenancy.context import org_context
 
 
 def load(slug):
@@ -56,9 +56,10 @@ def test_default_framework_content_rules():
 
 
 def test_install_is_idempotent_and_per_organisation(cast):
-    with system_context():
+    with org_context(cast.org_a):
         first = framework_install(organization=cast.org_a)
         again = framework_install(organization=cast.org_a)
+    with org_context(cast.org_b):
         other = framework_install(organization=cast.org_b)
     assert first.pk == again.pk and other.pk != first.pk
     with org_context(cast.org_a):

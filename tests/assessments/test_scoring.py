@@ -28,6 +28,13 @@ def test_item_scores_are_normalised():
     assert scoring.multi_select_score(["b", "d"], correct, options) == 0  # never below zero
     with pytest.raises(ValueError):
         scoring.multi_select_score(["z"], correct, options)
+    # Share right minus share wrong: every wrong tick costs, ticking everything earns 0.
+    six, two = set("abcdef"), {"a", "b"}
+    assert scoring.multi_select_score(six, two, six) == 0
+    assert scoring.multi_select_score(["a", "c"], two, six) == 0.25  # 1/2 - 1/4
+    assert scoring.multi_select_score(["a", "b", "c"], two, six) == 0.75
+    assert scoring.frequency_score(3) == 0.75
+    assert scoring.frequency_score(0, not_applicable=True) is None
     with pytest.raises(ValueError):
         scoring.scenario_score(4)
 

@@ -11,7 +11,7 @@ from assessments.services import attempts
 from assessments.services.free_text_scoring import answer_score_free_text
 from slm.models import ReviewItem
 from slm.review import review_item_decide
-from tenancy.context import org_context, system_context
+from tenancy.context import org_context
 
 
 def take_url(cast, campaign=None):
@@ -58,7 +58,7 @@ def test_employee_takes_the_assessment_and_free_text_is_scored_by_the_model(
     client_for, mini, models_loaded
 ):
     cast = mini
-    with system_context():
+    with org_context(cast.org_a):
         cast.org_a.model_confidence_threshold = 0.0
         cast.org_a.save()
     client = client_for(cast.emil)
@@ -93,7 +93,7 @@ def test_low_confidence_free_text_goes_to_review_and_the_decision_scores_it(
     client_for, mini, models_loaded
 ):
     cast = mini
-    with system_context():
+    with org_context(cast.org_a):
         cast.org_a.model_confidence_threshold = 1.0  # everything is reviewed
         cast.org_a.save()
     answer_all(client_for(cast.emil), cast, text="I am not sure there are errors here.")
@@ -253,7 +253,7 @@ def test_reminders_go_to_eligible_people_who_have_not_submitted(mini, mailoutbox
     from assessments.services.campaigns import completion, send_due_reminders
 
     cast = mini
-    with system_context():
+    with org_context(cast.org_a):
         cast.campaign.opens_at = timezone.now() - timedelta(days=7, hours=1)
         cast.campaign.reminder_every_days = 7
         cast.campaign.save()

@@ -7,14 +7,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def database_url() -> str:
-    """The test database, as a URL the worker process can use."""
-    s = connection.settings_dict
+def database_url(alias: str = "default") -> str:
+    """The test database, as a URL the worker process can use, for one role's alias."""
+    s = connections[alias].settings_dict
     host = s["HOST"] or ""
     host = quote(host, safe="") if host.startswith("/") else host
     port = f":{s['PORT']}" if s.get("PORT") else ""
@@ -31,6 +31,8 @@ def celery_worker_process(live_cast):
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url(),
+        DATABASE_OWNER_URL=database_url("owner"),
+        DATABASE_SYSTEM_URL=database_url("system"),
         DJANGO_SETTINGS_MODULE="config.test_settings",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
         WORKER_HEARTBEAT_SECONDS="1",

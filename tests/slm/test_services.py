@@ -9,7 +9,7 @@ import pytest
 
 from slm import grounding, runtime, services
 from slm.models import LLMEndpoint, ModelInvocation, ReviewItem
-from tenancy.context import org_context, system_context
+from tenancy.context import org_context
 from tests.slm.labelled_hosts import EXAMPLES, TEST_SET
 
 pytestmark = pytest.mark.usefixtures("models_loaded")
@@ -36,7 +36,7 @@ def test_embeddings_are_normalised_and_similar_texts_are_close(cast):
 
 def test_classify_reaches_85_percent_on_the_labelled_set(cast):
     texts = [text for text, _ in TEST_SET]
-    with system_context():
+    with org_context(cast.org_a):
         cast.org_a.model_confidence_threshold = 0.0  # accuracy only; nothing to review
     results = services.classify(texts, EXAMPLES, organization=cast.org_a)
     correct = sum(r.label == label for r, (_, label) in zip(results, TEST_SET, strict=True))
@@ -49,7 +49,7 @@ def test_classify_reaches_85_percent_on_the_labelled_set(cast):
 
 def test_low_confidence_goes_to_the_review_queue(cast):
     texts = ["chat.openai.com - ChatGPT", "intranet.acme.local - expense policy PDF"]
-    with system_context():
+    with org_context(cast.org_a):
         cast.org_a.model_confidence_threshold = 0.999
     results = services.classify(
         texts, EXAMPLES, organization=cast.org_a, item_type="shadow_ai.Host", item_ids=["1", "2"]
@@ -96,7 +96,7 @@ def local_llm():
 
 
 def test_low_confidence_escalates_to_a_configured_llm_endpoint(cast, local_llm):
-    with system_context():
+    with org_context(cast.org_a):
         cast.org_a.model_confidence_threshold = 0.999
         LLMEndpoint.objects.create(
             organization=cast.org_a,
@@ -117,7 +117,7 @@ def test_low_confidence_escalates_to_a_configured_llm_endpoint(cast, local_llm):
 
 
 def test_unreachable_llm_endpoint_falls_back_to_review(cast):
-    with system_context():
+    with org_context(cast.org_a):
         cast.org_a.model_confidence_threshold = 0.999
         LLMEndpoint.objects.create(
             organization=cast.org_a,

@@ -4,11 +4,11 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from slm.models import ModelInvocation, ReviewItem
-from tenancy.context import org_context, system_context
+from tenancy.context import org_context
 
 
 def add_calls(org, task, latencies, **extra):
-    with system_context():
+    with org_context(org):
         for ms in latencies:
             ModelInvocation.objects.create(
                 organization=org,
@@ -46,7 +46,7 @@ def test_model_operations_empty_state(client_for, cast):
 
 
 def make_item(org, label="ai_chat"):
-    with system_context():
+    with org_context(org):
         return ReviewItem.objects.create(
             organization=org,
             task="classify",

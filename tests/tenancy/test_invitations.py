@@ -17,6 +17,10 @@ from tenancy.services.invitations import (
     invitations_purge_expired,
 )
 
+# The invitee has no organisation yet: the token lookup and the purge run as the system
+# role on its own connection, which sees only committed rows.
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "system"])
+
 
 @pytest.fixture
 def invite(cast, django_capture_on_commit_callbacks):

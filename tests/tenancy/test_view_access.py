@@ -11,6 +11,8 @@ from tenancy.checks import iter_patterns, view_class
 from tenancy.models import Invitation
 from tests.factories import InvitationFactory
 
+pytestmark = pytest.mark.cross_tenant
+
 ADMIN = {"alice"}
 LEADERS = {"alice", "erin"}
 MANAGERS = {"alice", "erin", "mona"}
@@ -63,10 +65,10 @@ def cast_with_invitation(cast):
     from assessments.models import Attempt, Campaign, Item
     from assessments.services.frameworks import framework_install
     from slm.models import ReviewItem
-    from tenancy.context import system_context
+    from tenancy.context import org_context
     from tests.assessments.conftest import MINI
 
-    with system_context():
+    with org_context(cast.org_a):
         version = framework_install(organization=cast.org_a, path=MINI)
         now = timezone.now()
         cast.campaign = Campaign.objects.create(
@@ -171,9 +173,9 @@ def test_object_of_another_organisation_is_404_inside_own_organisation(client_fo
 
 
 def test_revoking_another_organisations_invitation_is_404(client_for, cast):
-    from tenancy.context import org_context, system_context
+    from tenancy.context import org_context
 
-    with system_context():
+    with org_context(cast.org_a):
         foreign = InvitationFactory(organization=cast.org_b)
     url = reverse(
         "tenancy:invitation_revoke", kwargs={"org_slug": cast.org_a.slug, "pk": foreign.pk}

@@ -6,6 +6,7 @@ context. Subclasses may not override get_queryset: the only queryset entry point
 model's scoped manager, narrowed if needed through `scope_queryset`.
 """
 
+import sys
 from typing import ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -58,11 +59,12 @@ class OrgViewSet(viewsets.GenericViewSet):
             return response
         finally:
             if self._tenant is not None:
-                self._tenant.__exit__(None, None, None)
+                # An exception on its way out rolls the request's transaction back.
+                self._tenant.__exit__(*sys.exc_info())
 
     def get_queryset(self):
-        # `queryset` names the model through its unscoped manager (so that schema
-        # generation can read it without a tenant); rows always come from the scoped one.
+        # `queryset` is an empty queryset naming the model (so that schema generation can
+        # read it without a tenant); rows always come from the scoped manager.
         return self.scope_queryset(self.queryset.model.objects.all())
 
     def scope_queryset(self, queryset):

@@ -22,7 +22,7 @@ from tenancy.services.organizations import department_create
 class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
     """Departments of the organisation. Any member reads; admins create."""
 
-    queryset = Department.unscoped.none()
+    queryset = Department.objects.none()
     serializer_class = DepartmentSerializer
     read_roles = EVERYONE
     write_roles = ADMINS
@@ -52,7 +52,7 @@ class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgVie
 class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
     """Members of the organisation, for admins and integrations."""
 
-    queryset = Membership.unscoped.none()
+    queryset = Membership.objects.none()
     serializer_class = MemberSerializer
     read_roles = ADMINS
 
