@@ -87,6 +87,55 @@ def env_float(name: str, default: float, *, minimum: float | None = None) -> flo
     return value
 
 
+def env_fernet_keys(name: str, *, fallback_secret: str | None) -> list[str]:
+    """Fernet keys, comma-separated, newest first: the first encrypts, all decrypt (so a key
+    can be rotated). Without the variable, `fallback_secret` (development and tests only)
+    derives a stable key; with neither, start-up fails naming the variable."""
+    import base64
+    import hashlib
+
+    from cryptography.fernet import Fernet
+
+    keys = env_list(name, [])
+    if not keys:
+        if fallback_secret is None:
+            raise ImproperlyConfigured(
+                f"{name} must be set when DEBUG is false: a Fernet key, made with "
+                "python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'"
+            )
+        digest = hashlib.sha256(b"field-encryption:" + fallback_secret.encode()).digest()
+        return [base64.urlsafe_b64encode(digest).decode()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            # The key itself is a secret: name its position, never its value.
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not a Fernet key (32 url-safe base64-encoded bytes)"
+            ) from None
+    return keys
+
+
+def env_host_allowlist(name: str) -> list[str]:
+    """Host names, IP addresses and networks (CIDR), comma-separated; a malformed network
+    fails at start-up rather than silently allowing nothing (or everything)."""
+    import ipaddress
+
+    entries = [entry.lower() for entry in env_list(name, [])]
+    for entry in entries:
+        if "/" in entry or entry.replace(".", "").isdigit() or ":" in entry:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name}: {entry!r} is neither a host name nor an IP address or network"
+                ) from None
+        elif "://" in entry or " " in entry or not entry.strip("."):
+            raise ImproperlyConfigured(f"{name}: {entry!r} is not a host name")
+    return entries
+
+
 def env_csp(name: str, default: str, *, exclude_url_prefixes: tuple[str, ...] = ()) -> dict | None:
     """A Content-Security-Policy written as in the header (`default-src 'self'; img-src
     'self' data:`), as django-csp's CONTENT_SECURITY_POLICY setting. Unset: `default`; set

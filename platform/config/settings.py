@@ -15,7 +15,9 @@ from config.env import (
     env_bool,
     env_choice,
     env_csp,
+    env_fernet_keys,
     env_float,
+    env_host_allowlist,
     env_int,
     env_list,
     env_str,
@@ -270,6 +272,17 @@ SLM_PRELOAD = env_bool("SLM_PRELOAD", True)
 SLM_GPU_HOUR_PRICE = env_float("SLM_GPU_HOUR_PRICE", 2.50, minimum=0)
 SLM_LLM_PRICE_INPUT_PER_1K = env_float("SLM_LLM_PRICE_INPUT_PER_1K", 0.0025, minimum=0)
 SLM_LLM_PRICE_OUTPUT_PER_1K = env_float("SLM_LLM_PRICE_OUTPUT_PER_1K", 0.01, minimum=0)
+# Escalation endpoints are refused at call time when their host resolves to a loopback,
+# private, link-local or otherwise internal address, unless named here (host names, IP
+# addresses or networks): an admin must not be able to point the server at its neighbours.
+SLM_ESCALATION_ALLOWED_HOSTS = env_host_allowlist("SLM_ESCALATION_ALLOWED_HOSTS")
+
+# --- Secrets stored in the database (escalation API keys) -------------------------------
+# Fernet keys, newest first. Development and tests derive one from SECRET_KEY; production
+# must set its own, kept apart from the database backups it protects.
+FIELD_ENCRYPTION_KEYS = env_fernet_keys(
+    "FIELD_ENCRYPTION_KEY", fallback_secret=SECRET_KEY if (DEBUG or TESTING) else None
+)
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

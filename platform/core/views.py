@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from ops.selectors import worker_status
+from ops.selectors import queue_health
 from tenancy import selectors
 from tenancy.models import Invitation, Role
 from tenancy.roles import ADMINS, EVERYONE, LEADERS, MANAGERS
@@ -55,7 +55,7 @@ class AdminHomeView(OrgView, TemplateView):
             pending_invitations=Invitation.objects.filter(
                 accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
             ).count(),
-            workers=worker_status(),
+            queues=queue_health(),
         )
         return context
 

@@ -1,13 +1,14 @@
 """Liveness, readiness and the workers' status page."""
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.generic import TemplateView
 
-from ops.selectors import queues_without_live_worker, worker_status
+from ops.selectors import model_health, queue_health, queues_without_live_worker
 from tenancy.roles import ADMINS
 from tenancy.views.base import OrgView
 
@@ -74,16 +75,34 @@ def readyz(request) -> JsonResponse:
 readyz.tenant_exempt = True
 
 
+# name in the status page's context -> provider of the organisation's figures, called in
+# its context (see register_status_context).
+STATUS_CONTEXT: dict[str, Callable[[], object]] = {}
+
+
+def register_status_context(name: str, provider: Callable[[], object]) -> None:
+    """Show `provider()` on the tenant status page as `name` (the template says how)."""
+    STATUS_CONTEXT[name] = provider
+
+
 class StatusView(OrgView, TemplateView):
+    """What concerns this organisation: are its background tasks served, are the models
+    loaded, what did its own model calls do. The machines behind them (host names,
+    process ids, model paths) are the operators' business: the Django admin shows those."""
+
     allowed_roles = ADMINS
     template_name = "ops/status.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        queues = queue_health()
         context.update(
-            workers=worker_status(),
-            checks={"database": check_database(), "broker": check_broker()},
-            missing_queues=queues_without_live_worker(),
-            broker_kind="Redis" if settings.CELERY_BROKER_URL.startswith("redis") else "file-based",
+            checks={"database": check_database() is None, "broker": check_broker() is None},
+            queues=queues,
+            missing_queues=[q["queue"] for q in queues if not q["alive"]],
+            models=model_health(),
         )
+        # The organisation's own figures from the modules above ops (slm: its model calls),
+        # registered in their AppConfig.ready; ops names none of them.
+        context.update({name: provider() for name, provider in STATUS_CONTEXT.items()})
         return context

@@ -82,7 +82,9 @@ class LLMEndpoint(TenantModel):
 
     base_url = models.URLField(help_text="e.g. https://llm.example.com/v1")
     model = models.CharField(max_length=120)
-    api_key = models.CharField(max_length=500, blank=True)
+    # A Fernet token (slm.crypto), never the key itself: whatever shows this model's fields
+    # (a template, the admin, an audit diff) shows ciphertext. Read it with crypto.decrypt.
+    api_key_encrypted = models.TextField(blank=True)
     enabled = models.BooleanField(default=False)
     timeout_seconds = models.PositiveSmallIntegerField(default=30)
 
@@ -93,3 +95,13 @@ class LLMEndpoint(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.model} at {self.base_url}"
+
+    @property
+    def has_api_key(self) -> bool:
+        return bool(self.api_key_encrypted)
+
+    def set_api_key(self, plain: str) -> None:
+        """Store `plain` encrypted ('' removes the key)."""
+        from slm import crypto
+
+        self.api_key_encrypted = crypto.encrypt(plain)

@@ -72,7 +72,6 @@ def review_item_decide(*, item: ReviewItem, reviewer, status: str, label: str = 
     return item
 
 
-@transaction.atomic
 def llm_endpoint_update(
     *,
     organization,
@@ -83,20 +82,48 @@ def llm_endpoint_update(
     enabled: bool,
     timeout_seconds: int,
 ):
-    """Create or change the organisation's escalation endpoint. `api_key=None` keeps the
-    stored key; the key itself never enters the audit log."""
+    """Create or change the organisation's escalation endpoint.
+
+    `api_key=None` keeps the stored key, `""` removes it, anything else replaces it. The key
+    is stored encrypted and never enters the audit log. The URL is checked now (and again
+    at every call, since DNS answers change): internal addresses are refused.
+    """
+    from slm import egress
+
+    try:
+        egress.check_url(base_url)
+    except egress.EndpointRefused as exc:
+        raise ValidationError({"base_url": str(exc)}) from exc
+    return _llm_endpoint_save(
+        organization=organization,
+        actor=actor,
+        base_url=base_url,
+        model=model,
+        api_key=api_key,
+        enabled=enabled,
+        timeout_seconds=timeout_seconds,
+    )
+
+
+@transaction.atomic
+def _llm_endpoint_save(*, organization, actor, base_url, model, api_key, enabled, timeout_seconds):
     from slm.models import LLMEndpoint
 
     endpoint = LLMEndpoint.objects.first() or LLMEndpoint(organization=organization)
     before = (
-        {"base_url": endpoint.base_url, "model": endpoint.model, "enabled": endpoint.enabled}
+        {
+            "base_url": endpoint.base_url,
+            "model": endpoint.model,
+            "enabled": endpoint.enabled,
+            "api_key_set": endpoint.has_api_key,
+        }
         if endpoint.pk
         else None
     )
     endpoint.base_url, endpoint.model = base_url.strip(), model.strip()
     endpoint.enabled, endpoint.timeout_seconds = enabled, timeout_seconds
     if api_key is not None:
-        endpoint.api_key = api_key
+        endpoint.set_api_key(api_key.strip())
     endpoint.full_clean(exclude=["organization"])
     endpoint.save()
     audit_record(
@@ -109,7 +136,7 @@ def llm_endpoint_update(
             "base_url": endpoint.base_url,
             "model": endpoint.model,
             "enabled": enabled,
-            "api_key_set": bool(endpoint.api_key),
+            "api_key_set": endpoint.has_api_key,
         },
     )
     return endpoint

@@ -8,6 +8,7 @@ wraps them as Celery tasks on the model queue.
 
 import logging
 import math
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,9 +41,22 @@ def _recorded(organization: Organization, task: str, role: str) -> Iterator[_Cal
     try:
         yield call
     except Exception as exc:
-        _save_invocation(organization, task, role, started, call, outcome="error", error=str(exc))
+        logger.error("model call failed: %s", exc)  # the operators' copy keeps the paths
+        _save_invocation(
+            organization, task, role, started, call, outcome="error", error=_without_paths(exc)
+        )
         raise
     _save_invocation(organization, task, role, started, call)
+
+
+# An absolute path at the start of the text or after a space, quote, bracket or '='.
+_PATH = re.compile(r"(?<![^\s'\"(=])/[^\s'\"),]+")
+
+
+def _without_paths(exc: Exception) -> str:
+    """The error for the tenant's own record: file paths name the platform's machines
+    (where its models live), which are not the tenant's business."""
+    return _PATH.sub("<path>", str(exc))
 
 
 def _save_invocation(organization, task, role, started, call, *, outcome=None, error=""):
@@ -178,33 +192,43 @@ def classify(
 
 
 def _route_low_confidence(organization, task, texts, results, labels, item_type, item_ids) -> str:
-    """Send outputs below the organisation's threshold to its LLM, else to human review."""
+    """Send outputs below the organisation's threshold to its LLM, else to human review.
+
+    Three steps, so that no database transaction is open while the endpoint is called:
+    read the endpoint in the organisation's context, call it outside, then save the review
+    items in a new context.
+    """
     threshold = organization.model_confidence_threshold
-    routed = ""
-    with org_context(organization), transaction.atomic():
+    low = [index for index, result in enumerate(results) if result.confidence < threshold]
+    if not low:
+        return ""
+    with org_context(organization):
         endpoint = endpoint_for_context()
-        for index, (text, result) in enumerate(zip(texts, results, strict=True)):
-            if result.confidence >= threshold:
+    to_review = []
+    for index in low:
+        if endpoint is not None:
+            try:
+                results[index].label = escalate_classification(endpoint, texts[index], labels)
+                results[index].routed = "escalated"
                 continue
-            if endpoint is not None:
-                try:
-                    result.label = escalate_classification(endpoint, text, labels)
-                    result.routed = routed = "escalated"
-                    continue
-                except EscalationFailed as exc:
-                    logger.warning("escalation failed, sending to review: %s", exc)
-            item = ReviewItem.objects.create(
-                organization=organization,
-                task=task,
-                item_type=item_type,
-                item_id=item_ids[index] if item_ids else "",
-                input_text=text,
-                model_output={"label": result.label, "scores": result.scores},
-                confidence=result.confidence,
-            )
-            result.routed, result.review_item_id = "review", item.pk
-            routed = routed or "review"
-    return routed
+            except EscalationFailed as exc:
+                logger.warning("escalation failed, sending to review: %s", exc)
+        to_review.append(index)
+    if to_review:
+        with org_context(organization), transaction.atomic():
+            for index in to_review:
+                result = results[index]
+                item = ReviewItem.objects.create(
+                    organization=organization,
+                    task=task,
+                    item_type=item_type,
+                    item_id=item_ids[index] if item_ids else "",
+                    input_text=texts[index],
+                    model_output={"label": result.label, "scores": result.scores},
+                    confidence=result.confidence,
+                )
+                result.routed, result.review_item_id = "review", item.pk
+    return "escalated" if len(to_review) < len(low) else "review"
 
 
 @dataclass

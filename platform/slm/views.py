@@ -6,7 +6,7 @@ from django.views.generic import ListView, TemplateView
 
 from common.exports import csv_response
 from common.forms import add_validation_errors
-from ops.selectors import worker_status
+from ops.selectors import model_health, queue_health
 from slm.forms import LLMEndpointForm
 from slm.models import LLMEndpoint, ReviewItem
 from slm.review import llm_endpoint_update, review_item_decide
@@ -25,9 +25,10 @@ class ModelOperationsView(OrgView, TemplateView):
         context["ops"] = model_operations(
             days=int(days) if days.isdigit() and int(days) > 0 else 30
         )
-        context["model_workers"] = [
-            w for w in worker_status() if settings.MODEL_QUEUE in w["queues"]
-        ]
+        context["model_queue_alive"] = next(
+            q["alive"] for q in queue_health() if q["queue"] == settings.MODEL_QUEUE
+        )
+        context["models"] = model_health()
         return context
 
     def get(self, request, *args, **kwargs):
@@ -128,11 +129,14 @@ class LLMEndpointView(OrgView, TemplateView):
                 if endpoint
                 else {}
             )
-            context["form"] = LLMEndpointForm(initial=initial)
+            context["form"] = LLMEndpointForm(
+                initial=initial, has_api_key=bool(endpoint and endpoint.has_api_key)
+            )
         return context
 
     def post(self, request, *args, **kwargs):
-        form = LLMEndpointForm(request.POST)
+        endpoint = LLMEndpoint.objects.first()
+        form = LLMEndpointForm(request.POST, has_api_key=bool(endpoint and endpoint.has_api_key))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -141,7 +145,7 @@ class LLMEndpointView(OrgView, TemplateView):
                     actor=request.user,
                     base_url=data["base_url"],
                     model=data["model"],
-                    api_key=data["api_key"] or None,
+                    api_key=form.api_key_change(),
                     enabled=data["enabled"],
                     timeout_seconds=data["timeout_seconds"],
                 )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from assessments import bank_checks, scoring
 from assessments.services.frameworks import shipped_files
-from tenancy.context import org_context, system_context
+from tenancy.context import org_context
 
 SHIPPED = sorted(shipped_files())
 
@@ -164,7 +164,7 @@ def test_no_tool_answer_is_left_out_and_never_makes_a_resister():
 def _draft_of_shipped(cast):
     from assessments.services.frameworks import framework_install, version_clone
 
-    with system_context():
+    with org_context(cast.org_a):
         published = framework_install(organization=cast.org_a)
     with org_context(cast.org_a):
         return version_clone(version=published, actor=cast.alice)
@@ -228,7 +228,7 @@ def test_no_tool_answers_are_stored_without_a_score_and_the_attempt_is_still_sco
     from assessments.services.frameworks import framework_install
 
     now = timezone.now()
-    with system_context():
+    with org_context(cast.org_a):
         version = framework_install(organization=cast.org_a, slug="ai-literacy-ft")
         campaign = Campaign.objects.create(
             organization=cast.org_a,

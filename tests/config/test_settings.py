@@ -28,6 +28,8 @@ def run_python(code: str, **env_overrides: str) -> subprocess.CompletedProcess:
         ("CELERY_BROKER_URL", "amqp://x", "CELERY_BROKER_URL must be a URL with scheme redis"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of"),
         ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT must be at least 1"),
+        ("FIELD_ENCRYPTION_KEY", "not-a-fernet-key", "FIELD_ENCRYPTION_KEY: key 1 is not a"),
+        ("SLM_ESCALATION_ALLOWED_HOSTS", "10.0.0.0/40", "SLM_ESCALATION_ALLOWED_HOSTS: '10."),
         ("CONTENT_SECURITY_POLICY", "script-scr 'self'", "unknown directive 'script-scr'"),
     ],
 )
@@ -49,6 +51,31 @@ def test_secret_key_is_required_in_production():
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
 
 
+def test_field_encryption_key_is_required_in_production():
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        DEBUG="false",
+        SECRET_KEY="x7#Kq9!mZ2@vR5$tW8^yB1&nC4*pL6(hJ3)gF0-dS9+aQ2=eU7_iO5~rT1",
+        FIELD_ENCRYPTION_KEY="",
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY must be set when DEBUG is false" in result.stderr
+
+
+def test_a_malformed_field_encryption_key_is_not_echoed():
+    secret = "almost-a-key-but-not-quite-0123456789"
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        DEBUG="true",
+        FIELD_ENCRYPTION_KEY=f"{FERNET_KEY},{secret}",
+    )
+    assert "FIELD_ENCRYPTION_KEY: key 2 is not a Fernet key" in result.stderr
+    assert secret not in result.stderr
+
+
+FERNET_KEY = "bXktZGVwbG95bWVudC1rZXktMzItYnl0ZXMtbG9uZyE="  # a valid key, for tests only
+
+
 @pytest.mark.slow
 def test_production_settings_pass_check_deploy():
     result = subprocess.run(
@@ -65,6 +92,7 @@ def test_production_settings_pass_check_deploy():
             "DEBUG": "false",
             "SECRET_KEY": "x7#Kq9!mZ2@vR5$tW8^yB1&nC4*pL6(hJ3)gF0-dS9+aQ2=eU7_iO5~rT1",
             "ALLOWED_HOSTS": "platform.example.com",
+            "FIELD_ENCRYPTION_KEY": FERNET_KEY,
         },
         capture_output=True,
         text=True,

@@ -6,6 +6,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import numpy as np
 import pytest
+import torch
 
 from slm import grounding, runtime, services
 from slm.models import LLMEndpoint, ModelInvocation, ReviewItem
@@ -93,43 +94,88 @@ def local_llm():
     _FakeLLM.requests = []
     yield f"http://127.0.0.1:{server.server_port}/v1"
     server.shutdown()
+    server.server_close()
 
 
-def test_low_confidence_escalates_to_a_configured_llm_endpoint(cast, local_llm):
-    with org_context(cast.org_a):
-        cast.org_a.model_confidence_threshold = 0.999
-        LLMEndpoint.objects.create(
-            organization=cast.org_a,
-            base_url=local_llm,
+def configure_endpoint(org, base_url, *, api_key="", timeout_seconds=30):
+    with org_context(org):
+        org.model_confidence_threshold = 0.999
+        org.save(update_fields=["model_confidence_threshold"])
+        endpoint = LLMEndpoint(
+            organization=org,
+            base_url=base_url,
             model="big-model",
-            api_key="k",
             enabled=True,
+            timeout_seconds=timeout_seconds,
         )
+        endpoint.set_api_key(api_key)
+        endpoint.save()
+
+
+# The escalation tests run without the test-wide transaction (live_cast): the endpoint is
+# only ever called with no transaction open, and the call refuses otherwise.
+
+
+def test_low_confidence_escalates_to_a_configured_llm_endpoint(live_cast, local_llm, settings):
+    settings.SLM_ESCALATION_ALLOWED_HOSTS = ["127.0.0.1"]  # the local server is internal
+    configure_endpoint(live_cast.org_a, local_llm, api_key="k")
     [result] = services.classify(
-        ["intranet.acme.local - expense policy PDF"], EXAMPLES, organization=cast.org_a
+        ["intranet.acme.local - expense policy PDF"], EXAMPLES, organization=live_cast.org_a
     )
     assert result.routed == "escalated" and result.label == "ai_chat"
     path, auth, body = _FakeLLM.requests[0]
     assert path == "/v1/chat/completions" and auth == "Bearer k" and body["model"] == "big-model"
-    with org_context(cast.org_a):
+    with org_context(live_cast.org_a):
         assert not ReviewItem.objects.exists()
         assert ModelInvocation.objects.get(task="classify").outcome == "escalated"
 
 
-def test_unreachable_llm_endpoint_falls_back_to_review(cast):
-    with org_context(cast.org_a):
-        cast.org_a.model_confidence_threshold = 0.999
-        LLMEndpoint.objects.create(
-            organization=cast.org_a,
-            base_url="http://127.0.0.1:1/v1",
-            model="m",
-            enabled=True,
-            timeout_seconds=2,
-        )
+def test_the_classify_task_escalates_too(live_cast, local_llm, settings):
+    # The Celery task is the path production takes: it must not wrap the call in a
+    # transaction either.
+    from slm.tasks import classify_task
+
+    settings.SLM_ESCALATION_ALLOWED_HOSTS = ["127.0.0.1"]
+    configure_endpoint(live_cast.org_a, local_llm)
+    [result] = classify_task.apply(
+        args=(live_cast.org_a.pk, ["intranet.acme.local - expense policy PDF"], EXAMPLES)
+    ).get()
+    assert result["routed"] == "escalated" and len(_FakeLLM.requests) == 1
+
+
+def test_an_internal_endpoint_is_refused_at_call_time(live_cast, local_llm, settings):
+    # Saved while allowed (or written straight to the database): refused when called.
+    settings.SLM_ESCALATION_ALLOWED_HOSTS = []
+    configure_endpoint(live_cast.org_a, local_llm, api_key="k")
     [result] = services.classify(
-        ["intranet.acme.local - policy"], EXAMPLES, organization=cast.org_a
+        ["intranet.acme.local - policy"], EXAMPLES, organization=live_cast.org_a
     )
     assert result.routed == "review"
+    assert _FakeLLM.requests == []  # nothing reached the internal address
+
+
+def test_escalation_refuses_to_call_inside_a_transaction(cast, local_llm, settings):
+    # `cast` runs the test inside a transaction, as a request or task wrapped in one would.
+    from slm.escalation import EscalationInTransaction
+
+    settings.SLM_ESCALATION_ALLOWED_HOSTS = ["127.0.0.1"]
+    configure_endpoint(cast.org_a, local_llm)
+    with pytest.raises(EscalationInTransaction, match="outside any database transaction"):
+        services.classify(["intranet.acme.local - policy"], EXAMPLES, organization=cast.org_a)
+    assert _FakeLLM.requests == []
+
+
+def test_unreachable_llm_endpoint_falls_back_to_review(live_cast, settings):
+    settings.SLM_ESCALATION_ALLOWED_HOSTS = ["127.0.0.1"]
+    configure_endpoint(live_cast.org_a, "http://127.0.0.1:1/v1", timeout_seconds=2)
+    [result] = services.classify(
+        ["intranet.acme.local - policy"], EXAMPLES, organization=live_cast.org_a
+    )
+    assert result.routed == "review"
+    with org_context(live_cast.org_a):
+        item = ReviewItem.objects.get()
+        assert item.pk == result.review_item_id
+        assert ModelInvocation.objects.get(task="classify").outcome == "review"
 
 
 def test_cluster_groups_similar_texts(cast):
@@ -201,8 +247,21 @@ def test_grounded_draft_of_a_report_section(cast):
     draft = services.draft_grounded(
         facts, "Write one sentence on how AI fluency changed.", organization=cast.org_a
     )
-    assert draft.outcome in {"accepted", "retried", "fell_back"}
     assert grounding.check_draft(draft.text, facts).ok
+    with org_context(cast.org_a):
+        outcomes = list(ModelInvocation.objects.order_by("pk").values_list("outcome", flat=True))
+    # Each outcome leaves its own trail of recorded attempts and reasons; an unknown
+    # outcome has none and fails here.
+    trail = {
+        "accepted": (["accepted"], 0),
+        "retried": (["rejected", "retried"], 1),
+        "fell_back": (["rejected", "fell_back"], 2),
+    }
+    assert (outcomes, len(draft.rejected)) == trail[draft.outcome]
+    if draft.outcome == "fell_back":
+        assert draft.text == grounding.templated(facts, "")
+    else:
+        assert draft.text and draft.text != grounding.templated(facts, "")
 
 
 def test_invocations_are_recorded_per_organisation_and_isolated(cast):
@@ -211,8 +270,13 @@ def test_invocations_are_recorded_per_organisation_and_isolated(cast):
     with org_context(cast.org_a):
         assert list(ModelInvocation.objects.values_list("items", flat=True)) == [1]
         call = ModelInvocation.objects.get()
-        assert call.model == "model" or call.model  # name of the model directory
-        assert call.device == "cpu" and call.latency_ms > 0 and call.input_tokens > 0
+    embedder = runtime.get_embedder()
+    assert call.model == embedder.spec.name == "model"  # the default's directory name
+    # The device the runtime resolved (SLM_DEVICE=auto: CUDA where present, else CPU).
+    assert call.device == embedder.device == runtime.choose_device()[0]
+    if not torch.cuda.is_available():
+        assert call.device == "cpu"
+    assert call.latency_ms > 0 and call.input_tokens > 0
     with org_context(cast.org_b):
         assert list(ModelInvocation.objects.values_list("items", flat=True)) == [2]
 
@@ -230,7 +294,8 @@ def test_a_failing_call_is_recorded_with_its_reason(cast, settings):
         runtime._models["generator"] = saved
     with org_context(cast.org_a):
         call = ModelInvocation.objects.get(task="generate")
-    assert call.outcome == "error" and "/nonexistent/generator does not exist" in call.error
+    assert call.outcome == "error" and "generator model: <path> does not exist" in call.error
+    assert "/nonexistent" not in call.error  # the platform's paths stay with its operators
 
 
 def test_bad_arguments_are_refused_before_any_model_runs(cast):

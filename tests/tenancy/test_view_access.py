@@ -4,6 +4,9 @@ The table below must name every organisation URL (test_every_org_url_is_covered)
 page cannot ship without its isolation test.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pytest
 from django.urls import reverse
 
@@ -18,42 +21,73 @@ LEADERS = {"alice", "erin"}
 MANAGERS = {"alice", "erin", "mona"}
 EVERYONE = {"alice", "erin", "mona", "emil"}
 
-# url name -> (extra kwargs builder, members of org_a who may open it, expected OK status)
+
+@dataclass(frozen=True)
+class Page:
+    kwargs: Callable  # cast -> extra URL kwargs
+    allowed: set[str]  # members of org_a who may use it
+    ok: dict[str, int]  # method -> status for an allowed member (POST: an empty form)
+    denied: int = 403  # status for the other members of org_a
+    data: Callable = lambda c: {}  # cast -> POST data (default: an empty form)
+
+    def methods(self) -> list[str]:
+        # Django answers HEAD wherever it answers GET: the role check must hold there too.
+        return sorted({*self.ok, *(["head"] if "get" in self.ok else [])})
+
+    def expected(self, person: str, method: str) -> int:
+        if person not in self.allowed:
+            return self.denied
+        return self.ok["get" if method == "head" else method]
+
+
+GET = {"get": 200}
+FORM = {"get": 200, "post": 400}  # an empty form is refused with its errors
+
+# url name -> what each member of org_a gets, for every method the view accepts
 PAGES = {
-    "core:org_home": (lambda c: {}, EVERYONE, 302),
-    "core:admin_home": (lambda c: {}, ADMIN, 200),
-    "core:executive_home": (lambda c: {}, LEADERS, 200),
-    "core:manager_home": (lambda c: {}, MANAGERS, 200),
-    "core:employee_home": (lambda c: {}, EVERYONE, 200),
-    "tenancy:members": (lambda c: {}, ADMIN, 200),
-    "tenancy:member_import": (lambda c: {}, ADMIN, 200),
-    "tenancy:member_edit": (lambda c: {"pk": c.member("emil").pk}, ADMIN, 200),
-    "tenancy:departments": (lambda c: {}, ADMIN, 200),
-    "tenancy:invitations": (lambda c: {}, ADMIN, 200),
-    "tenancy:invitation_revoke": (lambda c: {"pk": c.invitation.pk}, ADMIN, 302),
-    "tenancy:settings": (lambda c: {}, ADMIN, 200),
-    "audit:list": (lambda c: {}, ADMIN, 200),
-    "ops:status": (lambda c: {}, ADMIN, 200),
-    "slm:model_operations": (lambda c: {}, ADMIN, 200),
-    "slm:review_queue": (lambda c: {}, ADMIN, 200),
-    "slm:llm_endpoint": (lambda c: {}, ADMIN, 200),
-    "assessments:mine": (lambda c: {}, EVERYONE, 200),
-    "assessments:take": (lambda c: {"campaign_id": c.campaign.pk}, EVERYONE, 200),
-    "assessments:campaigns": (lambda c: {}, ADMIN, 200),
-    "assessments:frameworks": (lambda c: {}, ADMIN, 200),
-    "assessments:version_edit": (lambda c: {"pk": c.campaign.version_id}, ADMIN, 200),
-    "assessments:analytics": (lambda c: {}, MANAGERS, 200),
-    # Own attempts only: everyone else gets 404, whatever their role.
-    "assessments:result": (lambda c: {"pk": c.attempt.pk}, {"emil"}, 200, 404),
-    "assessments:save_answer": (
-        lambda c: {"pk": c.attempt.pk, "item_id": c.item.pk},
-        {"emil"},
-        400,
-        404,
+    "core:org_home": Page(lambda c: {}, EVERYONE, {"get": 302}),
+    "core:admin_home": Page(lambda c: {}, ADMIN, GET),
+    "core:executive_home": Page(lambda c: {}, LEADERS, GET),
+    "core:manager_home": Page(lambda c: {}, MANAGERS, GET),
+    "core:employee_home": Page(lambda c: {}, EVERYONE, GET),
+    "tenancy:members": Page(lambda c: {}, ADMIN, GET),
+    "tenancy:member_import": Page(lambda c: {}, ADMIN, FORM),
+    "tenancy:member_edit": Page(lambda c: {"pk": c.member("emil").pk}, ADMIN, FORM),
+    "tenancy:departments": Page(lambda c: {}, ADMIN, FORM),
+    "tenancy:invitations": Page(lambda c: {}, ADMIN, FORM),
+    "tenancy:invitation_revoke": Page(lambda c: {"pk": c.invitation.pk}, ADMIN, {"post": 302}),
+    "tenancy:settings": Page(lambda c: {}, ADMIN, FORM),
+    "audit:list": Page(lambda c: {}, ADMIN, GET),
+    "ops:status": Page(lambda c: {}, ADMIN, GET),
+    "slm:model_operations": Page(lambda c: {}, ADMIN, GET),
+    "slm:review_queue": Page(lambda c: {}, ADMIN, GET),
+    "slm:llm_endpoint": Page(lambda c: {}, ADMIN, FORM),
+    "slm:review_decide": Page(lambda c: {"pk": c.review_item.pk}, ADMIN, {"post": 302}),
+    "assessments:mine": Page(lambda c: {}, EVERYONE, GET),
+    "assessments:take": Page(
+        lambda c: {"campaign_id": c.campaign.pk}, EVERYONE, {"get": 200, "post": 302}
     ),
-    "slm:review_decide": (lambda c: {"pk": c.review_item.pk}, ADMIN, 302),
+    "assessments:campaigns": Page(lambda c: {}, ADMIN, FORM),
+    "assessments:frameworks": Page(
+        lambda c: {},
+        ADMIN,
+        {"get": 200, "post": 302},
+        data=lambda c: {"version": c.campaign.version_id, "action": "clone"},
+    ),
+    "assessments:version_edit": Page(
+        lambda c: {"pk": c.campaign.version_id},
+        ADMIN,
+        FORM,
+        data=lambda c: {"action": "levels"},  # no thresholds given: refused
+    ),
+    "assessments:analytics": Page(lambda c: {}, MANAGERS, GET),
+    # Own attempts only: everyone else gets 404, whatever their role.
+    "assessments:result": Page(lambda c: {"pk": c.attempt.pk}, {"emil"}, GET, denied=404),
+    "assessments:save_answer": Page(
+        lambda c: {"pk": c.attempt.pk, "item_id": c.item.pk}, {"emil"}, {"post": 400}, denied=404
+    ),
 }
-POST_ONLY = {"tenancy:invitation_revoke", "slm:review_decide", "assessments:save_answer"}
+CASES = [(name, method) for name in sorted(PAGES) for method in PAGES[name].methods()]
 
 
 @pytest.fixture
@@ -97,60 +131,70 @@ def cast_with_invitation(cast):
 
 
 def url_for(name, cast, org=None):
-    kwargs_builder = PAGES[name][0]
-    return reverse(name, kwargs={"org_slug": (org or cast.org_a).slug, **kwargs_builder(cast)})
+    return reverse(name, kwargs={"org_slug": (org or cast.org_a).slug, **PAGES[name].kwargs(cast)})
 
 
-def fetch(client, name, url):
-    return client.post(url) if name in POST_ONLY else client.get(url)
+def fetch(client, method, name, cast):
+    url = url_for(name, cast)
+    if method == "post":
+        return client.post(url, PAGES[name].data(cast))
+    return getattr(client, method)(url)
 
 
-def test_every_org_url_is_covered():
+def test_every_org_url_is_covered_with_every_method_it_accepts():
     from django.urls import get_resolver
 
-    org_pages = {
-        f"{view_class(pattern.callback).__module__.split('.')[0]}:{pattern.name}"
-        for route, pattern in iter_patterns(get_resolver())
-        if "<slug:org_slug>" in route and not route.startswith("api/")
-    }
-    assert org_pages == set(PAGES)
+    accepted = {}
+    for route, pattern in iter_patterns(get_resolver()):
+        if "<slug:org_slug>" not in route or route.startswith("api/"):
+            continue
+        view = view_class(pattern.callback)
+        name = f"{view.__module__.split('.')[0]}:{pattern.name}"
+        accepted[name] = {
+            method
+            for method in view.http_method_names
+            if method not in {"options", "head"} and hasattr(view, method)
+        }
+    assert set(accepted) == set(PAGES)
+    assert {name: set(page.ok) for name, page in PAGES.items()} == accepted
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_anonymous_is_sent_to_login(client, cast_with_invitation, name):
-    response = fetch(client, name, url_for(name, cast_with_invitation))
+@pytest.mark.parametrize(("name", "method"), CASES)
+def test_anonymous_is_sent_to_login(client, cast_with_invitation, name, method):
+    response = fetch(client, method, name, cast_with_invitation)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_member_of_another_organisation_gets_404(client_for, cast_with_invitation, name):
+@pytest.mark.parametrize(("name", "method"), CASES)
+def test_member_of_another_organisation_gets_404(client_for, cast_with_invitation, name, method):
     # Bob is an admin - of Globex. Acme's pages do not exist for him.
-    response = fetch(
-        client_for(cast_with_invitation.bob), name, url_for(name, cast_with_invitation)
-    )
+    client = client_for(cast_with_invitation.bob)
+    response = fetch(client, method, name, cast_with_invitation)
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_outsider_gets_404(client_for, cast_with_invitation, name):
-    response = fetch(
-        client_for(cast_with_invitation.olga), name, url_for(name, cast_with_invitation)
-    )
+@pytest.mark.parametrize(("name", "method"), CASES)
+def test_outsider_gets_404(client_for, cast_with_invitation, name, method):
+    client = client_for(cast_with_invitation.olga)
+    response = fetch(client, method, name, cast_with_invitation)
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_roles(client_for, cast_with_invitation, name):
-    cast = cast_with_invitation
-    allowed, ok_status = PAGES[name][1], PAGES[name][2]
-    denied_status = PAGES[name][3] if len(PAGES[name]) > 3 else 403
-    for person in sorted(EVERYONE):
-        response = fetch(client_for(getattr(cast, person)), name, url_for(name, cast))
-        expected = ok_status if person in allowed else denied_status
-        assert response.status_code == expected, (person, response.status_code)
-        if name in POST_ONLY and person in allowed:
-            break  # revoking twice is harmless but the first call is the one that matters
+@pytest.mark.parametrize(("name", "method"), CASES)
+def test_roles(client_for, cast_with_invitation, name, method):
+    """Every member of org_a, on every route, with every method: none is skipped.
+
+    Members who are refused go first, so that an allowed member's action (revoking the
+    invitation, deciding the review item) cannot change what they see.
+    """
+    cast, page = cast_with_invitation, PAGES[name]
+    people = sorted(EVERYONE, key=lambda person: (person in page.allowed, person))
+    seen = {}
+    for person in people:
+        response = fetch(client_for(getattr(cast, person)), method, name, cast)
+        seen[person] = response.status_code
+    assert seen == {person: page.expected(person, method) for person in people}
 
 
 def test_unknown_organisation_is_404_like_a_foreign_one(client_for, cast):
