@@ -127,7 +127,9 @@ def test_a_stopped_or_stale_model_worker_loads_nothing(client_for, cast):
     assert response.context["missing_queues"] == ["default", "models"]
 
 
-def test_the_operators_admin_shows_hosts_processes_and_model_paths(client, client_for, cast):
+# The operators' admin runs as the system role, on its own connection: commit the rows.
+@pytest.mark.django_db(transaction=True, databases=["default", "system"])
+def test_the_operators_admin_shows_hosts_processes_and_model_paths(client, client_for, live_cast):
     from accounts.models import User
 
     beat_model_worker()
