@@ -11,15 +11,19 @@ file-based Celery broker, both kept under var/.
 """
 
 import hashlib
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import venv
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -188,14 +192,119 @@ def up() -> int:
     return 1
 
 
+def pytest(env: dict[str, str], *args: str) -> int:
+    return subprocess.run([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env).returncode
+
+
 def test(pytest_args: list[str]) -> int:
+    """ruff, the whole suite, then the cross-tenant tests once with each isolation wall
+    down and once through PgBouncer in transaction-pooling mode (docs/architecture.md)."""
     ensure_environment()
     env = platform_env(DJANGO_SETTINGS_MODULE="config.test_settings")
     say("ruff")
     run(BIN / "ruff", "check", ".", env=env)
     run(BIN / "ruff", "format", "--check", ".", env=env)
     say("pytest")
-    return subprocess.run([str(PY), "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
+    code = pytest(env, *pytest_args)
+    if code != 0 or pytest_args:
+        return code
+    for wall, meaning in (
+        ("rls", "row-level security off (the runtime alias connects as the BYPASSRLS role)"),
+        ("manager", "the scoped manager replaced by a plain one"),
+    ):
+        say(f"pytest -m cross_tenant, with {meaning}")
+        code = pytest({**env, "PLATFORM_TEST_WALL_OFF": wall}, "-q", "-m", "cross_tenant")
+        if code != 0:
+            return code
+    return cross_tenant_through_pgbouncer(env)
+
+
+def database_params(env: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each alias's connection parameters, as the test settings resolve them."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps({a: {k: str(d.get(k) or '') for k in "
+        "('HOST', 'PORT', 'USER', 'PASSWORD', 'NAME')} for a, d in settings.DATABASES.items()}))"
+    )
+    out = subprocess.run(
+        [str(PY), "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def postgres_url(p: dict[str, str], host: str | None = None, port: str | None = None) -> str:
+    password = f":{quote(p['PASSWORD'], safe='')}" if p["PASSWORD"] else ""
+    host = quote(host or p["HOST"] or "localhost", safe="")
+    port = port or p["PORT"] or "5432"
+    return f"postgresql://{quote(p['USER'], safe='')}{password}@{host}:{port}/{p['NAME']}"
+
+
+def cross_tenant_through_pgbouncer(env: dict[str, str]) -> int:
+    """The cross-tenant tests with the runtime and system roles connected through Debian's
+    pgbouncer in transaction mode, with fewer server connections than concurrent clients,
+    so one organisation's transaction runs on a connection another one just used."""
+    binary = shutil.which("pgbouncer") or (
+        "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None
+    )
+    if binary is None:
+        if os.environ.get("REQUIRE_PGBOUNCER"):
+            say("pgbouncer is required here (REQUIRE_PGBOUNCER) but not installed")
+            return 1
+        say("pgbouncer not installed (apt-get install pgbouncer): skipping that run")
+        return 0
+    params = database_params(env)
+    folder = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
+    folder.chmod(0o777)  # pgbouncer refuses to run as root; it drops to `nobody`
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = str(sock.getsockname()[1])
+    users = {params[a]["USER"] for a in ("default", "system")}
+    (folder / "users.txt").write_text("".join(f'"{u}" ""\n' for u in sorted(users)))
+    server = params["default"]
+    (folder / "pgbouncer.ini").write_text(
+        "[databases]\n"
+        f"* = host={server['HOST'] or 'localhost'} port={server['PORT'] or 5432}\n"
+        "[pgbouncer]\n"
+        f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+        f"auth_type = trust\nauth_file = {folder / 'users.txt'}\n"
+        "pool_mode = transaction\ndefault_pool_size = 2\nmax_client_conn = 100\n"
+        "ignore_startup_parameters = extra_float_digits,options\n"
+        f"logfile = {folder / 'pgbouncer.log'}\npidfile = {folder / 'pgbouncer.pid'}\n"
+    )
+    for file in folder.iterdir():
+        file.chmod(0o666)
+    user = ["-u", "nobody"] if os.geteuid() == 0 else []
+    run(binary, "-d", *user, folder / "pgbouncer.ini")
+    pooled = {
+        "DATABASE_URL": postgres_url(params["default"], "127.0.0.1", port),
+        "DATABASE_SYSTEM_URL": postgres_url(params["system"], "127.0.0.1", port),
+        # The owner creates and drops the test database, directly.
+        "DATABASE_OWNER_URL": postgres_url(params["owner"]),
+        "DB_DISABLE_SERVER_SIDE_CURSORS": "true",
+    }
+    say(f"pytest -m cross_tenant, through PgBouncer (transaction pooling, pool of 2) on {port}")
+    try:
+        # --reuse-db: PgBouncer holds server connections to the test database, so it is
+        # dropped below, once PgBouncer has stopped.
+        code = pytest({**env, **pooled}, "-q", "-m", "cross_tenant", "--reuse-db", "--create-db")
+    finally:
+        pid = int((folder / "pgbouncer.pid").read_text())
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(50):
+            if not Path(f"/proc/{pid}").exists():
+                break
+            time.sleep(0.1)
+        drop = (
+            "import django, psycopg; django.setup(); from django.db import connections; "
+            "c = connections['owner']; s = c.settings_dict; "
+            "x = psycopg.connect(host=s['HOST'] or None, port=s['PORT'] or None, "
+            "user=s['USER'], password=s['PASSWORD'] or None, dbname='postgres', autocommit=True); "
+            "x.execute('DROP DATABASE IF EXISTS \"%s\"' % c.creation._get_test_db_name())"
+        )
+        subprocess.run([str(PY), "-c", drop], cwd=ROOT, env={**env, **pooled}, check=False)
+    if code != 0:
+        print((folder / "pgbouncer.log").read_text()[-3000:])
+    return code
 
 
 def main() -> int:

@@ -131,8 +131,9 @@ for _alias, _db in DATABASES.items():
     _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
     _db["CONN_HEALTH_CHECKS"] = True
     # The tenant setting lives only as long as a transaction (set_config(..., true)), so
-    # the runtime connections also work behind a transaction-pooling PgBouncer.
-    _db.setdefault("OPTIONS", {})
+    # the runtime connections also work behind a transaction-pooling PgBouncer; such a
+    # pooler also needs server-side cursors off (they outlive a transaction).
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 # Queries in system_context() go to the system alias; migrations only to the owner.
 DATABASE_ROUTERS = ["tenancy.routers.RoleRouter"]
 MIGRATION_DATABASE = "owner"

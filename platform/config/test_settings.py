@@ -14,6 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # connect to that same database (tests/conftest.py, django_db_setup).
 for _alias in ("default", "system"):
     DATABASES[_alias].setdefault("TEST", {})["MIRROR"] = "owner"
+# The owner's database is the one created; it waits for no other alias.
+DATABASES["owner"].setdefault("TEST", {})["DEPENDENCIES"] = []
 
 # Each wall must hold on its own (docs/architecture.md): CI runs the cross-tenant tests
 # again with one wall taken down. "rls" connects the runtime alias as the BYPASSRLS role;

@@ -19,9 +19,11 @@ def resolve_membership(user, org_slug: str) -> tuple[Organization, Membership]:
     if organization is None or not user.is_authenticated:
         raise NotAMember("No such organisation")
     with org_context(organization):
+        # The explicit organisation filter keeps the first wall standing on its own, even
+        # with the scoped manager and row-level security both gone.
         membership = (
             Membership.objects.select_related("department")
-            .filter(user=user, is_active=True)
+            .filter(organization=organization, user=user, is_active=True)
             .first()
         )
     if membership is None:

@@ -261,6 +261,7 @@ def test_the_tenant_setting_lives_only_inside_its_context(cast):
     assert org_setting() is None
 
 
+@pytest.mark.wall("rls")  # the last assertion is row-level security's
 @pytest.mark.django_db(transaction=True)
 def test_the_tenant_setting_dies_with_its_transaction(live_cast):
     with org_context(live_cast.org_a):
