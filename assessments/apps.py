@@ -7,7 +7,17 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from assessments.services.free_text_scoring import REVIEW_ITEM_TYPE, apply_review_decision
+        # The modules below this one never import it: it hands them what they call.
+        from assessments.demo import seed_demo_assessments
+        from assessments.services.free_text_scoring import (
+            REVIEW_ITEM_TYPE,
+            apply_review_decision,
+            check_review_label,
+        )
         from slm.review import register_decision_handler
+        from tenancy.seeding import register_demo_seeder
 
-        register_decision_handler(REVIEW_ITEM_TYPE, apply_review_decision)
+        register_decision_handler(
+            REVIEW_ITEM_TYPE, apply_review_decision, check_label=check_review_label
+        )
+        register_demo_seeder("assessments", seed_demo_assessments, order=10)

@@ -14,9 +14,12 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import Answer, Attempt, Campaign, Item
+from assessments.selectors.frameworks import DEFAULT_FRAMEWORK, shipped_files
 from assessments.services.attempts import apply_result
 from assessments.services.frameworks import framework_install
+from tenancy.context import org_context
 from tenancy.models import Membership, Organization
+from tenancy.seeding import DemoSeed
 
 PAST = [("AI fluency baseline (Q1)", 250, 0.0), ("AI fluency follow-up (Q3)", 120, 0.55)]
 OPEN = "AI fluency check-in (Q4)"
@@ -56,10 +59,20 @@ def _simulate(item: Item, options: list, ability: float, rng: random.Random):
     return option, [], "", scoring.scale_score(option.score)
 
 
+def seed_demo_assessments(demo: DemoSeed) -> None:
+    """The assessments module's part of `seed_demo` (registered in AssessmentsConfig.ready):
+    every shipped framework in each demo organisation, and Acme's campaigns."""
+    for organization in demo.organizations.values():
+        with org_context(organization):
+            for slug in shipped_files():
+                framework_install(organization=organization, slug=slug)
+    acme = demo.organizations["acme"]
+    with org_context(acme):
+        seed_assessments(acme)
+
+
 def seed_assessments(organization: Organization, *, rng_seed: int = 7) -> dict[str, int]:
     """Idempotent: campaigns that exist are left as they are."""
-    from assessments.services.frameworks import DEFAULT_FRAMEWORK, shipped_files
-
     if Campaign.objects.exists() or DEFAULT_FRAMEWORK not in shipped_files():
         return {"campaigns": 0, "attempts": 0}
     rng = random.Random(rng_seed)

@@ -1,10 +1,11 @@
 from celery import shared_task
 
+from assessments.services.attempts import SCORE_FREE_TEXT_TASK
 from assessments.services.free_text_scoring import answer_score_free_text
 
 
 @shared_task(
-    name="assessments.score_free_text",
+    name=SCORE_FREE_TEXT_TASK,
     acks_late=True,
     max_retries=3,
     autoretry_for=(ConnectionError,),

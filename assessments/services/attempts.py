@@ -1,5 +1,6 @@
 """Taking an assessment: start or resume, save answers as you go, submit, score."""
 
+from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -10,6 +11,8 @@ from assessments.models import Answer, Attempt, Campaign, CompetencyScore, Item,
 from tenancy.models import Membership
 
 MAX_TEXT = 4000
+# Sent by name: tasks.py calls the services, so the services do not import it (no cycle).
+SCORE_FREE_TEXT_TASK = "assessments.score_free_text"
 
 
 class CampaignClosed(ValidationError):
@@ -187,11 +190,12 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
         ).values_list("pk", flat=True)
     )
     if pending:
-        from assessments.tasks import score_free_text_task
-
         org_id = attempt.organization_id
         transaction.on_commit(
-            lambda: [score_free_text_task.delay(org_id, answer_id) for answer_id in pending]
+            lambda: [
+                current_app.send_task(SCORE_FREE_TEXT_TASK, args=(org_id, answer_id))
+                for answer_id in pending
+            ]
         )
     else:
         attempt_finalize(attempt=attempt)

@@ -8,15 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Competency, Framework, FrameworkVersion, Item, Option
+from assessments.selectors.frameworks import DEFAULT_FRAMEWORK, shipped_files
 from audit.services import audit_record
 from tenancy.models import JobTrack, Organization
-
-FRAMEWORK_DIR = Path(__file__).resolve().parents[1] / "frameworks"
-DEFAULT_FRAMEWORK = "ai-fluency-4d"
-
-
-def shipped_files() -> dict[str, Path]:
-    return {json.loads(p.read_text())["slug"]: p for p in sorted(FRAMEWORK_DIR.glob("*.json"))}
 
 
 def validate_definition(data: dict) -> None:
@@ -54,10 +48,15 @@ def validate_definition(data: dict) -> None:
 
 @transaction.atomic
 def framework_install(
-    *, organization: Organization, slug: str = DEFAULT_FRAMEWORK, path: Path | None = None
+    *,
+    organization: Organization,
+    slug: str = DEFAULT_FRAMEWORK,
+    path: Path | None = None,
+    actor=None,
 ) -> FrameworkVersion:
-    """Install a shipped framework file (or the file at `path`) into the organisation.
-    Idempotent: an installed version of the same number is returned as it is."""
+    """Install a shipped framework file (or the file at `path`) into the organisation: an
+    admin's explicit action, or a step of seeding. Idempotent: an installed version of the
+    same number is returned as it is."""
     path = path or shipped_files().get(slug)
     if path is None:
         raise ValidationError(f"No shipped framework {slug!r}")
@@ -86,6 +85,13 @@ def framework_install(
         published_at=timezone.now(),
     )
     _create_content(version, data["competencies"], data["items"])
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="framework.installed",
+        target=version,
+        after={"framework": framework.slug, "version": version.number},
+    )
     return version
 
 

@@ -50,6 +50,13 @@ def answer_score_free_text(*, org_id: int, answer_id: int) -> str:
     return "scored"
 
 
+def check_review_label(label: str) -> str | None:
+    """A reviewer's corrected score must be one of the rubric's points."""
+    if label not in {"0", "1", "2", "3"}:
+        return "A free-text score is 0, 1, 2 or 3 points."
+    return None
+
+
 def apply_review_decision(item: ReviewItem) -> None:
     """A reviewer decided a free-text score: accepted keeps the model's points, corrected
     sets the reviewer's (0-3), rejected means no credit."""

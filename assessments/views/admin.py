@@ -11,10 +11,11 @@ from django.views.generic import TemplateView
 
 from assessments import bank_checks
 from assessments.models import Campaign, FrameworkVersion
+from assessments.selectors import frameworks as framework_selectors
 from assessments.services import campaigns as campaign_service
 from assessments.services import frameworks as framework_service
-from core.exports import csv_response
-from core.forms import add_validation_errors
+from common.exports import csv_response
+from common.forms import add_validation_errors
 from tenancy.models import Department, JobTrack
 from tenancy.roles import ADMINS
 from tenancy.views.base import OrgView
@@ -56,8 +57,7 @@ class CampaignListView(OrgView, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if not FrameworkVersion.objects.exists():
-            framework_service.framework_install(organization=self.organization)
+        context["has_published_version"] = framework_selectors.has_published_version()
         now = timezone.now()
         context.setdefault(
             "form", CampaignForm(initial={"opens_at": now, "closes_at": now + timedelta(days=21)})
@@ -120,14 +120,17 @@ class FrameworkListView(OrgView, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for slug in framework_service.shipped_files():
-            framework_service.framework_install(organization=self.organization, slug=slug)
+        # Reading the page installs nothing: shipped frameworks are installed by the admin
+        # (the "install" action below) or by seeding.
+        context["to_install"] = framework_selectors.frameworks_to_install()
         context["versions"] = FrameworkVersion.objects.select_related("framework").order_by(
             "framework__name", "-number"
         )
         return context
 
     def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "install":
+            return self.install(request.POST.get("slug", ""))
         version = get_object_or_404(FrameworkVersion, pk=request.POST.get("version"))
         try:
             if request.POST.get("action") == "publish":
@@ -138,6 +141,17 @@ class FrameworkListView(OrgView, TemplateView):
                 messages.success(request, f"Draft {clone} created; retire items, then publish it.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        return redirect("assessments:frameworks", org_slug=self.organization.slug)
+
+    def install(self, slug: str):
+        try:
+            version = framework_service.framework_install(
+                organization=self.organization, slug=slug, actor=self.request.user
+            )
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+        else:
+            messages.success(self.request, f"{version} installed.")
         return redirect("assessments:frameworks", org_slug=self.organization.slug)
 
 

@@ -11,7 +11,7 @@ from assessments.models import Campaign
 from assessments.selectors import analytics
 from assessments.services.analytics import item_statistics_request_refresh
 from assessments.tasks import refresh_item_statistics_task
-from core.exports import csv_response
+from common.exports import csv_response
 from tenancy.models import Role
 from tenancy.roles import MANAGERS
 from tenancy.views.base import OrgView

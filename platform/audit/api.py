@@ -6,7 +6,9 @@ from tenancy.roles import ADMINS
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.EmailField(source="actor.email", read_only=True, default=None)
+    actor = serializers.EmailField(
+        source="actor.email", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = AuditEvent

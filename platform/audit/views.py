@@ -1,7 +1,7 @@
 from django.views.generic import ListView
 
 from audit.selectors import audit_event_list
-from core.exports import csv_response
+from common.exports import csv_response
 from tenancy.roles import ADMINS
 from tenancy.views.base import OrgView
 

@@ -1,6 +1,8 @@
 """/api/v1/: every data endpoint lives under /api/v1/o/<org_slug>/."""
 
+from django.http import JsonResponse
 from django.urls import include, path
+from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -13,6 +15,19 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("members", MemberViewSet, basename="member")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("fluency/campaigns", FluencyViewSet, basename="fluency-campaign")
+
+
+def not_found(request, exception):
+    """Django's 404 (no route matched): JSON under /api/, as the schema promises."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return defaults.server_error(request)
 
 
 class SchemaView(SpectacularAPIView):

@@ -134,3 +134,28 @@ def env_host_allowlist(name: str) -> list[str]:
         elif "://" in entry or " " in entry or not entry.strip("."):
             raise ImproperlyConfigured(f"{name}: {entry!r} is not a host name")
     return entries
+
+
+def env_csp(name: str, default: str, *, exclude_url_prefixes: tuple[str, ...] = ()) -> dict | None:
+    """A Content-Security-Policy written as in the header (`default-src 'self'; img-src
+    'self' data:`), as django-csp's CONTENT_SECURITY_POLICY setting. Unset: `default`; set
+    but empty: None, so no header is sent. A directive django-csp does not know (it would
+    drop it silently) or one given twice fails start-up."""
+    from csp.utils import DEFAULT_DIRECTIVES
+
+    raw = os.environ.get(name, default)
+    if raw.strip() == "":
+        return None
+    directives: dict = {}
+    for part in raw.split(";"):
+        tokens = part.split()
+        if not tokens:
+            continue
+        directive, sources = tokens[0].lower(), tokens[1:]
+        if directive not in DEFAULT_DIRECTIVES:
+            raise ImproperlyConfigured(f"{name}: unknown directive {tokens[0]!r}")
+        if directive in directives:
+            raise ImproperlyConfigured(f"{name}: directive {directive!r} appears twice")
+        # Directives without sources (upgrade-insecure-requests) are flags to django-csp.
+        directives[directive] = sources or True
+    return {"DIRECTIVES": directives, "EXCLUDE_URL_PREFIXES": exclude_url_prefixes}

@@ -14,6 +14,7 @@ from config import embedded
 from config.env import (
     env_bool,
     env_choice,
+    env_csp,
     env_fernet_keys,
     env_float,
     env_host_allowlist,
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "axes",
+    "csp",
     # Shared apps, from platform/
     "accounts",
     "tenancy",
@@ -66,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.middleware.RequestLogMiddleware",
-    "ops.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -289,12 +291,15 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta t
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Set the variable to an empty string to send no policy header at all.
-CONTENT_SECURITY_POLICY = os.environ.get(
+# Sent by django-csp: every script and style from the platform; inline styles stay allowed
+# because plotly.js sets them on the charts it draws. Set the variable to an empty string to
+# send no policy header at all. The operators' Django admin relies on inline scripts.
+CONTENT_SECURITY_POLICY = env_csp(
     "CONTENT_SECURITY_POLICY",
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    exclude_url_prefixes=("/django-admin/",),
 )
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

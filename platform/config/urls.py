@@ -14,3 +14,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# Under /api/ the answers are JSON, also when no route matches.
+handler404 = "config.api_urls.not_found"
+handler500 = "config.api_urls.server_error"

@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.models import User
 from tenancy.context import org_context
 from tenancy.models import Department, JobTrack, ManagedDepartment, Membership, Organization, Role
+from tenancy.seeding import DemoSeed, demo_seeders
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -233,33 +234,11 @@ def _logins(organizations: dict, departments: dict) -> None:
                     )
 
 
-def _enqueue_model_calls(acme) -> None:
-    """Give the model-operations page real calls: the model worker classifies a few hosts
-    and drafts a grounded sentence for Acme, once (skipped when Acme has calls already)."""
-    from slm.examples import AI_HOST_EXAMPLES, DEMO_HOSTS
-    from slm.models import ModelInvocation
-    from slm.tasks import classify_task, draft_grounded_task
-
-    with org_context(acme):
-        if ModelInvocation.objects.exists():
-            return
-
-    def enqueue() -> None:
-        classify_task.delay(acme.pk, DEMO_HOSTS, AI_HOST_EXAMPLES, item_type="demo.host")
-        draft_grounded_task.delay(
-            acme.pk,
-            {"people": 300, "departments": 8, "organisation": "Acme Corp"},
-            "Write one sentence introducing the organisation's AI readiness programme.",
-            title="Introduction",
-        )
-
-    transaction.on_commit(enqueue)
-
-
 @transaction.atomic
 def seed_demo(*, employees: int = 300, model_calls: bool = False) -> dict[str, int]:
-    """Create or complete the demo organisations. `employees` sizes Acme; `model_calls`
-    queues a few real calls for the model worker."""
+    """Create or complete the demo organisations, then run each module's registered demo
+    seeder (`tenancy.seeding`). `employees` sizes Acme; `model_calls` queues a few real
+    calls for the model worker."""
     # Organisations and users are not tenant rows; each organisation's rows are made in
     # its own context, so seeding needs no role that sees across organisations.
     acme, acme_departments = _organization("acme", "Acme Corp", ACME_DEPARTMENTS)
@@ -281,10 +260,10 @@ def seed_demo(*, employees: int = 300, model_calls: bool = False) -> dict[str, i
         acme_total = Membership.objects.count()
     with org_context(globex):
         globex_total = Membership.objects.count()
-    with org_context(acme):
-        from assessments.demo import seed_assessments
-
-        seed_assessments(acme)
-    if model_calls:
-        _enqueue_model_calls(acme)
+    # Each module's own demo data (assessments, model calls, ...), registered in its
+    # AppConfig.ready: core names none of them. Each seeder enters the organisation's
+    # context itself.
+    demo = DemoSeed(organizations=organizations, model_calls=model_calls)
+    for _, seeder in demo_seeders():
+        seeder(demo)
     return {"created": created, "acme_members": acme_total, "globex_members": globex_total}

@@ -4,6 +4,7 @@
 import logging
 import os
 import threading
+from collections.abc import Callable
 
 from celery.signals import worker_ready, worker_shutdown
 from django.conf import settings
@@ -14,12 +15,24 @@ logger = logging.getLogger(__name__)
 _stop = threading.Event()
 
 
-def details(queues: list[str]) -> dict:
-    if settings.MODEL_QUEUE not in queues:
-        return {}
-    from slm.runtime import model_status
+# What a worker reports about itself beyond being alive, per queue it serves (the model
+# worker: which models are loaded). The modules that own those queues register a provider
+# in their AppConfig.ready, so ops knows none of them.
+_DETAILS: dict[str, dict[str, Callable[[], dict]]] = {}
 
-    return {"models": model_status()}
+
+def register_details(queue: str, name: str, provider: Callable[[], dict]) -> None:
+    """`provider()` returns a dict merged into the heartbeat's details of every worker that
+    serves `queue`; `name` makes registering twice harmless."""
+    _DETAILS.setdefault(queue, {})[name] = provider
+
+
+def details(queues: list[str]) -> dict:
+    out: dict = {}
+    for queue in queues:
+        for provider in _DETAILS.get(queue, {}).values():
+            out.update(provider())
+    return out
 
 
 def beat(hostname: str, queues: list[str], started_at) -> None:

@@ -32,23 +32,3 @@ class RequestLogMiddleware:
                 },
             )
         return response
-
-
-class ContentSecurityPolicyMiddleware:
-    """A strict Content-Security-Policy: every script and style comes from the platform.
-
-    Inline styles stay allowed because plotly.js sets them on the charts it draws. The
-    operators' Django admin is left out: it relies on inline scripts.
-    """
-
-    def __init__(self, get_response):
-        from django.conf import settings
-
-        self.get_response = get_response
-        self.policy = settings.CONTENT_SECURITY_POLICY
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if self.policy and not request.path.startswith("/django-admin/"):
-            response.headers.setdefault("Content-Security-Policy", self.policy)
-        return response

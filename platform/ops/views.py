@@ -1,6 +1,7 @@
 """Liveness, readiness and the workers' status page."""
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
@@ -74,6 +75,16 @@ def readyz(request) -> JsonResponse:
 readyz.tenant_exempt = True
 
 
+# name in the status page's context -> provider of the organisation's figures, called in
+# its context (see register_status_context).
+STATUS_CONTEXT: dict[str, Callable[[], object]] = {}
+
+
+def register_status_context(name: str, provider: Callable[[], object]) -> None:
+    """Show `provider()` on the tenant status page as `name` (the template says how)."""
+    STATUS_CONTEXT[name] = provider
+
+
 class StatusView(OrgView, TemplateView):
     """What concerns this organisation: are its background tasks served, are the models
     loaded, what did its own model calls do. The machines behind them (host names,
@@ -83,8 +94,6 @@ class StatusView(OrgView, TemplateView):
     template_name = "ops/status.html"
 
     def get_context_data(self, **kwargs):
-        from slm.selectors import model_operations
-
         context = super().get_context_data(**kwargs)
         queues = queue_health()
         context.update(
@@ -92,6 +101,8 @@ class StatusView(OrgView, TemplateView):
             queues=queues,
             missing_queues=[q["queue"] for q in queues if not q["alive"]],
             models=model_health(),
-            calls=model_operations(days=1),
         )
+        # The organisation's own figures from the modules above ops (slm: its model calls),
+        # registered in their AppConfig.ready; ops names none of them.
+        context.update({name: provider() for name, provider in STATUS_CONTEXT.items()})
         return context

@@ -1,6 +1,7 @@
 """The reviewer's side of the review queue."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,13 +10,26 @@ from django.utils import timezone
 from audit.services import audit_record
 from slm.models import ReviewItem
 
-# Modules whose outputs go to review register what a decision does to their data,
-# keyed by the review item's item_type.
-DECISION_HANDLERS: dict[str, Callable[[ReviewItem], None]] = {}
+
+@dataclass(frozen=True)
+class DecisionHandler:
+    apply: Callable[[ReviewItem], None]  # what a decision does to the module's data
+    # The message for a correction's label that the module can't use, or None when it can.
+    check_label: Callable[[str], str | None] | None = None
 
 
-def register_decision_handler(item_type: str, handler: Callable[[ReviewItem], None]) -> None:
-    DECISION_HANDLERS[item_type] = handler
+# Modules whose outputs go to review register their handler in their AppConfig.ready,
+# keyed by the review item's item_type: slm names none of them.
+DECISION_HANDLERS: dict[str, DecisionHandler] = {}
+
+
+def register_decision_handler(
+    item_type: str,
+    apply: Callable[[ReviewItem], None],
+    *,
+    check_label: Callable[[str], str | None] | None = None,
+) -> None:
+    DECISION_HANDLERS[item_type] = DecisionHandler(apply, check_label)
 
 
 @transaction.atomic
@@ -32,12 +46,11 @@ def review_item_decide(*, item: ReviewItem, reviewer, status: str, label: str = 
         raise ValidationError({"status": f"Unknown decision {status!r}."})
     if status == ReviewItem.Status.CORRECTED and not label.strip():
         raise ValidationError({"label": "Give the correct label."})
-    if (
-        item.item_type == "assessments.Answer"
-        and status == ReviewItem.Status.CORRECTED
-        and (label.strip() not in {"0", "1", "2", "3"})
-    ):
-        raise ValidationError({"label": "A free-text score is 0, 1, 2 or 3 points."})
+    handler = DECISION_HANDLERS.get(item.item_type)
+    if status == ReviewItem.Status.CORRECTED and handler and handler.check_label:
+        problem = handler.check_label(label.strip())
+        if problem:
+            raise ValidationError({"label": problem})
     decided_label = (
         item.model_output.get("label") if status == ReviewItem.Status.ACCEPTED else label
     )
@@ -46,9 +59,8 @@ def review_item_decide(*, item: ReviewItem, reviewer, status: str, label: str = 
     item.reviewer = reviewer
     item.decided_at = timezone.now()
     item.save(update_fields=["status", "decision", "reviewer", "decided_at"])
-    handler = DECISION_HANDLERS.get(item.item_type)
     if handler is not None:
-        handler(item)
+        handler.apply(item)
     audit_record(
         organization=item.organization,
         actor=reviewer,

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView, TemplateView
 
-from core.exports import csv_response
-from core.forms import add_validation_errors
+from common.exports import csv_response
+from common.forms import add_validation_errors
 from ops.selectors import model_health, queue_health
 from slm.forms import LLMEndpointForm
 from slm.models import LLMEndpoint, ReviewItem

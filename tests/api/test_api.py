@@ -37,15 +37,17 @@ def cast(cast):
     from assessments.services.frameworks import framework_install
     from tests.assessments.conftest import MINI
 
-    with org_context(cast.org_a):
-        version = framework_install(organization=cast.org_a, path=MINI)
-        cast.campaign = Campaign.objects.create(
-            organization=cast.org_a,
-            name="Open",
-            version=version,
-            opens_at=timezone.now(),
-            closes_at=timezone.now() + timedelta(days=1),
-        )
+    for org, attribute in ((cast.org_a, "campaign"), (cast.org_b, "b_campaign")):
+        with org_context(org):
+            version = framework_install(organization=org, path=MINI)
+            campaign = Campaign.objects.create(
+                organization=org,
+                name="Open",
+                version=version,
+                opens_at=timezone.now(),
+                closes_at=timezone.now() + timedelta(days=1),
+            )
+        setattr(cast, attribute, campaign)
     return cast
 
 
@@ -106,6 +108,33 @@ def test_list_contains_only_own_organisation(cast):
     }
 
 
+# detail route -> an object of the same kind in Globex, requested under Acme by Acme's admin
+FOREIGN_OBJECTS = {
+    "api:department-detail": lambda c: c.b_department.pk,
+    "api:member-detail": lambda c: c.member("bob").pk,
+    "api:fluency-campaign-detail": lambda c: c.b_campaign.pk,
+}
+VERBS = ["get", "head", "options", "post", "put", "patch", "delete"]
+
+
+def test_every_detail_endpoint_has_a_foreign_object():
+    assert set(FOREIGN_OBJECTS) == {name for name in ENDPOINTS if name.endswith("-detail")}
+
+
+@pytest.mark.parametrize("verb", VERBS)
+@pytest.mark.parametrize("name", sorted(FOREIGN_OBJECTS))
+def test_another_organisations_object_is_answered_like_one_that_exists_nowhere(cast, name, verb):
+    def answer(pk):
+        path = reverse(name, kwargs={"org_slug": cast.org_a.slug, "pk": pk})
+        response = getattr(token_client(cast.alice), verb)(path, {}, format="json")
+        return response.status_code, response.content, response.get("Allow")
+
+    foreign = FOREIGN_OBJECTS[name](cast)
+    assert answer(foreign) == answer(foreign + 100_000)
+    if verb == "get":
+        assert answer(foreign)[0] == 404
+
+
 def test_object_of_another_organisation_is_404(cast):
     foreign = reverse(
         "api:department-detail", kwargs={"org_slug": cast.org_a.slug, "pk": cast.b_department.pk}
@@ -134,8 +163,9 @@ def test_employee_cannot_create_department(cast):
     ("payload", "field", "fragment"),
     [
         ({}, "name", "required"),
-        ({"name": "Support"}, "name", "already exists"),
         ({"name": "x" * 121}, "name", "no more than 120"),
+        ({"name": " \t\u3000"}, "name", "not just spaces"),
+        ({"name": "a\x00b"}, "name", "Null characters"),
     ],
 )
 def test_bad_department_input_is_a_400_naming_the_field(cast, payload, field, fragment):
@@ -144,6 +174,27 @@ def test_bad_department_input_is_a_400_naming_the_field(cast, payload, field, fr
     )
     assert response.status_code == 400
     assert fragment in " ".join(response.json()[field])
+
+
+def test_a_taken_department_name_is_a_409_naming_the_field(cast):
+    response = token_client(cast.alice).post(
+        url("api:department-list", cast), {"name": " support "}, format="json"
+    )
+    assert response.status_code == 409
+    assert "already exists" in " ".join(response.json()["name"])
+
+
+@pytest.mark.parametrize("page", ["", "0", "-1", "x", "last", "1.5"])
+def test_a_page_that_is_not_a_page_number_is_a_400(cast, page):
+    response = token_client(cast.alice).get(url("api:department-list", cast), {"page": page})
+    assert response.status_code == 400
+    assert "whole number" in " ".join(response.json()["page"])
+
+
+def test_an_unknown_api_path_is_a_json_404(cast):
+    response = token_client(cast.alice).get(f"/api/v1/o/{cast.org_a.slug}/departments/0.5/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
 
 
 def test_bad_token_is_401(cast):

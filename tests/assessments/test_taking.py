@@ -332,3 +332,56 @@ def test_another_organisations_campaign_does_not_exist_here(client_for, mini):
     assert client_for(cast.emil).get(take_url(cast, cast.b_campaign)).status_code == 404
     with org_context(cast.org_b):
         assert not Attempt.objects.exists()
+
+
+def test_submitting_sends_each_written_answer_to_the_scoring_task_after_commit(
+    client_for, mini, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The service sends the task by name (it may not import tasks.py, which imports it);
+    the name must be the registered task's."""
+    from celery import current_app
+
+    from assessments.tasks import score_free_text_task
+
+    sent = []
+
+    class Broker:
+        def send_task(self, name, args):
+            sent.append((name, args))
+
+    monkeypatch.setattr(attempts, "current_app", Broker())
+    cast = mini
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_all(client_for(cast.emil), cast)
+    with org_context(cast.org_a):
+        pending = Answer.objects.get(attempt__membership=cast.member("emil"), score__isnull=True)
+    assert sent == [(score_free_text_task.name, (cast.org_a.pk, pending.pk))]
+    assert score_free_text_task.name in current_app.tasks
+
+
+def test_the_assessments_review_handler_checks_a_corrected_score(cast):
+    """slm.review names no module: assessments registers its own label check."""
+    from django.core.exceptions import ValidationError
+
+    def item(item_type):
+        return ReviewItem.objects.create(
+            organization=cast.org_a,
+            task="score_free_text",
+            item_type=item_type,
+            item_id="0",
+            input_text="text",
+            model_output={"label": "2"},
+            confidence=0.1,
+        )
+
+    with org_context(cast.org_a):
+        answer_item = item("assessments.Answer")
+        with pytest.raises(ValidationError, match="0, 1, 2 or 3 points"):
+            review_item_decide(item=answer_item, reviewer=cast.alice, status="corrected", label="4")
+        answer_item.refresh_from_db()
+        assert answer_item.status == "pending"
+        # A kind no module registered takes any label.
+        other = review_item_decide(
+            item=item("demo.host"), reviewer=cast.alice, status="corrected", label="4"
+        )
+        assert other.decision == {"label": "4"}

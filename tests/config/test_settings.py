@@ -30,6 +30,7 @@ def run_python(code: str, **env_overrides: str) -> subprocess.CompletedProcess:
         ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT must be at least 1"),
         ("FIELD_ENCRYPTION_KEY", "not-a-fernet-key", "FIELD_ENCRYPTION_KEY: key 1 is not a"),
         ("SLM_ESCALATION_ALLOWED_HOSTS", "10.0.0.0/40", "SLM_ESCALATION_ALLOWED_HOSTS: '10."),
+        ("CONTENT_SECURITY_POLICY", "script-scr 'self'", "unknown directive 'script-scr'"),
     ],
 )
 def test_bad_value_fails_at_start_naming_the_variable(variable, value, fragment):

@@ -49,3 +49,21 @@ def test_seed_demo_scales_and_logins_work(client, db):
 
     slugs = [o["slug"] for o in memberships_for_user(User.objects.get(email="admin@acme.example"))]
     assert slugs == ["acme", "globex"]
+
+
+def test_seed_demo_runs_each_modules_registered_seeder(db):
+    """core names no domain module: assessments and slm register their demo seeders."""
+    from assessments.models import Campaign, FrameworkVersion
+    from assessments.selectors.frameworks import shipped_files
+    from tenancy.seeding import demo_seeders
+
+    assert [name for name, _ in demo_seeders()] == ["assessments", "slm.model_calls"]
+    call_command("seed_demo", employees=30)
+    acme = Organization.objects.get(slug="acme")
+    with org_context(acme):
+        assert Campaign.objects.count() == 3
+    # Seeding is where frameworks get installed (reading a page installs nothing).
+    for org in Organization.objects.filter(slug__in=["acme", "globex"]):
+        with org_context(org):
+            installed = set(FrameworkVersion.objects.values_list("framework__slug", flat=True))
+        assert installed == set(shipped_files())

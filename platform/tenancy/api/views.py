@@ -1,11 +1,13 @@
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenancy import selectors
 from tenancy.api.base import OrgViewSet
+from tenancy.api.errors import api_error
+from tenancy.api.schema import VALIDATION_ERROR, ApiAutoSchema
 from tenancy.api.serializers import (
     DepartmentInputSerializer,
     DepartmentSerializer,
@@ -28,7 +30,13 @@ class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgVie
     def scope_queryset(self, queryset):
         return queryset.order_by("name")
 
-    @extend_schema(request=DepartmentInputSerializer, responses={201: DepartmentSerializer})
+    @extend_schema(
+        request=DepartmentInputSerializer,
+        responses={
+            201: DepartmentSerializer,
+            409: OpenApiResponse(VALIDATION_ERROR, "A department of that name exists."),
+        },
+    )
     def create(self, request, *args, **kwargs):
         data = DepartmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -37,7 +45,7 @@ class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgVie
                 organization=self.organization, actor=request.user, name=data.validated_data["name"]
             )
         except ValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from None
+            raise api_error(exc) from None
         return Response(DepartmentSerializer(department).data, status=status.HTTP_201_CREATED)
 
 
@@ -56,6 +64,7 @@ class MeView(APIView):
     """The caller and the organisations they belong to."""
 
     tenant_exempt = True  # about the caller only; lists organisations, never their data
+    schema = ApiAutoSchema()
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from audit.services import audit_record
+from tenancy.audit_log import audit_record
 from tenancy.context import org_context, system_context
 from tenancy.models import (
     Department,

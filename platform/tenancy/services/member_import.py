@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from accounts.models import User
-from audit.services import audit_record
+from tenancy.audit_log import audit_record
 from tenancy.models import Department, JobTrack, Membership, Organization, Role
 
 COLUMNS = ("email", "name", "department", "role", "job_track")

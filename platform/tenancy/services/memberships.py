@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from audit.services import audit_record
+from tenancy.audit_log import audit_record
 from tenancy.models import Department, ManagedDepartment, Membership, Role
 
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from audit.services import audit_record
+from tenancy.audit_log import audit_record
 from tenancy.context import org_context
 from tenancy.models import Department, Organization
 
@@ -48,7 +48,9 @@ def department_create(*, organization: Organization, actor, name: str) -> Depart
         raise ValidationError({"name": "Give the department a name."})
     with org_context(organization):
         if Department.objects.filter(name__iexact=name).exists():
-            raise ValidationError({"name": f"A department named {name!r} already exists."})
+            raise ValidationError(
+                {"name": ValidationError(f"A department named {name!r} already exists.", "unique")}
+            )
         department = Department.objects.create(organization=organization, name=name)
         audit_record(
             organization=organization,
@@ -67,7 +69,9 @@ def department_rename(*, department: Department, actor, name: str) -> Department
         raise ValidationError({"name": "Give the department a name."})
     clash = Department.objects.filter(name__iexact=name).exclude(pk=department.pk).exists()
     if clash:
-        raise ValidationError({"name": f"A department named {name!r} already exists."})
+        raise ValidationError(
+            {"name": ValidationError(f"A department named {name!r} already exists.", "unique")}
+        )
     before = {"name": department.name}
     department.name = name
     department.save(update_fields=["name"])

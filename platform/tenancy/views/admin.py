@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
-from core.exports import csv_response
-from core.forms import add_validation_errors
+from common.exports import csv_response
+from common.forms import add_validation_errors
 from tenancy import selectors
 from tenancy.forms import (
     DepartmentForm,
