@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("ops.urls")),
     path("", include("slm.urls")),
     path("", include("assessments.urls")),
+    path("", include("roi.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("django-admin/", admin.site.urls),

@@ -86,6 +86,21 @@ PAGES = {
     "assessments:save_answer": Page(
         lambda c: {"pk": c.attempt.pk, "item_id": c.item.pk}, {"emil"}, {"post": 400}, denied=404
     ),
+    "roi:use_cases": Page(lambda c: {}, EVERYONE, GET),
+    "roi:use_case_propose": Page(lambda c: {}, EVERYONE, FORM),
+    "roi:use_case_import": Page(lambda c: {}, ADMIN, FORM),
+    "roi:use_case_detail": Page(lambda c: {"pk": c.use_case.pk}, EVERYONE, GET),
+    "roi:use_case_edit": Page(lambda c: {"pk": c.use_case.pk}, ADMIN, FORM),
+    "roi:use_case_transition": Page(lambda c: {"pk": c.use_case.pk}, LEADERS, {"post": 400}),
+    "roi:use_case_scores": Page(lambda c: {"pk": c.use_case.pk}, ADMIN, FORM),
+    "roi:metric_add": Page(lambda c: {"pk": c.use_case.pk}, ADMIN, FORM),
+    "roi:measurements": Page(lambda c: {"pk": c.use_case.pk}, ADMIN, FORM),
+    "roi:cost_add": Page(lambda c: {"pk": c.use_case.pk}, ADMIN, FORM),
+    "roi:priorities": Page(lambda c: {}, LEADERS, GET),
+    "roi:weights": Page(lambda c: {}, ADMIN, {"post": 400}),
+    "roi:criterion_add": Page(lambda c: {}, ADMIN, {"post": 400}),
+    "roi:portfolio": Page(lambda c: {}, LEADERS, GET),
+    "roi:settings": Page(lambda c: {}, ADMIN, FORM),
 }
 CASES = [(name, method) for name in sorted(PAGES) for method in PAGES[name].methods()]
 
@@ -98,6 +113,7 @@ def cast_with_invitation(cast):
 
     from assessments.models import Attempt, Campaign, Item
     from assessments.services.frameworks import framework_install
+    from roi.models import UseCase
     from slm.models import ReviewItem
     from tenancy.context import org_context
     from tests.assessments.conftest import MINI
@@ -120,6 +136,7 @@ def cast_with_invitation(cast):
         )
         cast.item = Item.objects.get(version=version, key="d1")
         cast.invitation = InvitationFactory(organization=cast.org_a)
+        cast.use_case = UseCase.objects.create(organization=cast.org_a, title="Triage", problem="x")
         cast.review_item = ReviewItem.objects.create(
             organization=cast.org_a,
             task="classify",
