@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from assessments.api import FluencyViewSet
 from audit.api import AuditEventViewSet
+from roi.api import MeasurementViewSet, UseCaseViewSet
 from tenancy.api.views import DepartmentViewSet, MemberViewSet, MeView
 
 router = SimpleRouter()
@@ -15,6 +16,8 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("members", MemberViewSet, basename="member")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("fluency/campaigns", FluencyViewSet, basename="fluency-campaign")
+router.register("use-cases", UseCaseViewSet, basename="use-case")
+router.register("measurements", MeasurementViewSet, basename="measurement")
 
 
 def not_found(request, exception):

@@ -73,11 +73,13 @@ def parse_period(value: Any) -> date:
         raise ValueError(f"period {text!r} is not a month like 2026-03") from None
 
 
-def _check(row: Row, metrics: dict[int, Metric], today: date) -> tuple[Metric, date, Decimal]:
+def _check(
+    row: Row, metrics: dict[int, Metric], today: date, scope: str
+) -> tuple[Metric, date, Decimal]:
     try:
         metric = metrics[int(row.metric_id)]
     except (KeyError, TypeError, ValueError):
-        raise ValueError(f"there is no metric {row.metric_id!r} in this use case") from None
+        raise ValueError(f"there is no metric {row.metric_id!r} in {scope}") from None
     period = parse_period(row.period)
     try:
         value = Decimal(str(row.value).strip())
@@ -114,7 +116,9 @@ def measurements_record(
     errors, checked, seen = [], [], {}
     for number, row in enumerate(rows, start=1 if label == "Row" else 2):
         try:
-            metric, period, value = _check(row, metrics, today)
+            metric, period, value = _check(
+                row, metrics, today, "this organisation" if use_case is None else "this use case"
+            )
             if (metric.pk, period) in seen:
                 raise ValueError(
                     f"{metric.name} for {period:%Y-%m} appears twice "

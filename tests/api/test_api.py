@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import api_token_regenerate
 from audit.models import AuditEvent
+from roi.models import UseCase
 from tenancy.context import org_context
 from tenancy.models import Department
 
@@ -23,7 +24,14 @@ ENDPOINTS = {
     "api:audit-event-list": (lambda c: {}, ADMIN),
     "api:fluency-campaign-list": (lambda c: {}, {"alice", "erin", "mona"}),
     "api:fluency-campaign-detail": (lambda c: {"pk": c.campaign.pk}, {"alice", "erin", "mona"}),
+    "api:use-case-list": (lambda c: {}, EVERYONE),
+    "api:use-case-detail": (lambda c: {"pk": c.use_case.pk}, EVERYONE),
+    "api:use-case-roi": (lambda c: {"pk": c.use_case.pk}, EVERYONE),
+    "api:use-case-portfolio": (lambda c: {}, {"alice", "erin"}),
+    "api:measurement-list": (lambda c: {}, ADMIN),
 }
+# POST-only routes: who may post (an empty body is refused with 400 for them, 403 for others).
+POST_ONLY = {"api:measurement-batch": ADMIN}
 
 
 @pytest.fixture
@@ -48,6 +56,9 @@ def cast(cast):
                 closes_at=timezone.now() + timedelta(days=1),
             )
         setattr(cast, attribute, campaign)
+        with org_context(org):
+            use_case = UseCase.objects.create(organization=org, title="Triage", problem="p")
+        setattr(cast, "use_case" if org == cast.org_a else "b_use_case", use_case)
     return cast
 
 
@@ -67,7 +78,18 @@ def test_every_org_endpoint_is_covered():
     from tenancy.checks import iter_patterns
 
     routes = {p.name for r, p in iter_patterns(get_resolver()) if r.startswith("api/v1/o/")}
-    assert routes == {name.split(":")[1] for name in ENDPOINTS}
+    assert routes == {name.split(":")[1] for name in [*ENDPOINTS, *POST_ONLY]}
+
+
+@pytest.mark.parametrize("name", sorted(POST_ONLY))
+def test_post_only_routes_roles_and_isolation(cast, name):
+    path = reverse(name, kwargs={"org_slug": cast.org_a.slug})
+    assert APIClient().post(path, {}, format="json").status_code == 401
+    assert token_client(cast.bob).post(path, {}, format="json").status_code == 404
+    assert token_client(cast.olga).post(path, {}, format="json").status_code == 404
+    for person in sorted(EVERYONE):
+        response = token_client(getattr(cast, person)).post(path, {}, format="json")
+        assert response.status_code == (400 if person in POST_ONLY[name] else 403), person
 
 
 @pytest.mark.parametrize("name", sorted(ENDPOINTS))
@@ -113,12 +135,28 @@ FOREIGN_OBJECTS = {
     "api:department-detail": lambda c: c.b_department.pk,
     "api:member-detail": lambda c: c.member("bob").pk,
     "api:fluency-campaign-detail": lambda c: c.b_campaign.pk,
+    "api:use-case-detail": lambda c: c.b_use_case.pk,
+    "api:use-case-roi": lambda c: c.b_use_case.pk,
 }
 VERBS = ["get", "head", "options", "post", "put", "patch", "delete"]
 
 
+class _Any:
+    """Stands in for the cast: every attribute is an object with a pk."""
+
+    def __getattr__(self, name):
+        return self
+
+    def member(self, name):
+        return self
+
+    pk = 1
+
+
 def test_every_detail_endpoint_has_a_foreign_object():
-    assert set(FOREIGN_OBJECTS) == {name for name in ENDPOINTS if name.endswith("-detail")}
+    assert set(FOREIGN_OBJECTS) == {
+        name for name in ENDPOINTS if "pk" in ENDPOINTS[name][0](_Any())
+    }
 
 
 @pytest.mark.parametrize("verb", VERBS)
