@@ -7,6 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ops.selectors import queue_health
+from roi.selectors.returns import portfolio as roi_portfolio
 from tenancy import selectors
 from tenancy.models import Invitation, Role
 from tenancy.roles import ADMINS, EVERYONE, LEADERS, MANAGERS
@@ -67,7 +68,10 @@ class ExecutiveHomeView(OrgView, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         departments = list(selectors.department_list())
+        data = roi_portfolio(self.organization)
         context.update(
+            portfolio=data,
+            risk_adjusted=None,
             departments=departments,
             member_total=sum(d.headcount for d in departments),
             chart={
