@@ -21,6 +21,7 @@ Then:
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 NPV_MONTHS = 36
 
@@ -34,10 +35,12 @@ def add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def months_between(first: date, last: date) -> list[date]:
-    """Every month start from `first` to `last`, both included."""
+@lru_cache(maxsize=4096)
+def months_between(first: date, last: date) -> tuple[date, ...]:
+    """Every month start from `first` to `last`, both included (cached: a portfolio asks
+    for the same ranges hundreds of times)."""
     count = (last.year - first.year) * 12 + last.month - first.month + 1
-    return [add_months(month_start(first), i) for i in range(max(count, 0))]
+    return tuple(add_months(month_start(first), i) for i in range(max(count, 0)))
 
 
 def converted_value(hours: float, hourly_cost: float, recapture_share: float) -> float:

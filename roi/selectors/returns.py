@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DecimalField, F, FloatField, Q, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from roi import finance
@@ -27,25 +27,31 @@ def _money_filter() -> Q:
 
 
 def _benefits(organization, use_case_ids=None) -> dict[int, dict[date, float]]:
-    """Money per use case and month: tier-3 money as measured, tier-2 hours converted."""
+    """Money per use case and month: tier-3 money as measured, tier-2 hours converted.
+    Summed in PostgreSQL and returned as floats (one row per use case and month)."""
     hourly_default = roi_settings(organization).loaded_hourly_cost
-    money = ExpressionWrapper(
-        F("value")
-        * Coalesce(F("metric__hourly_cost"), Value(hourly_default, output_field=MONEY))
-        * F("metric__recapture_share"),
+    money = Case(
+        When(
+            metric__converts_to_money=True,
+            then=F("value")
+            * Coalesce(F("metric__hourly_cost"), Value(hourly_default, output_field=MONEY))
+            * F("metric__recapture_share"),
+        ),
+        default=F("value"),
         output_field=MONEY,
     )
     rows = Measurement.objects.filter(_money_filter())
     if use_case_ids is not None:
         rows = rows.filter(metric__use_case_id__in=use_case_ids)
-    converted = Q(metric__converts_to_money=True)
-    rows = rows.values("metric__use_case_id", "period").annotate(
-        direct=Coalesce(Sum("value", filter=~converted), Value(0, output_field=MONEY)),
-        converted=Coalesce(Sum(money, filter=converted), Value(0, output_field=MONEY)),
+    rows = (
+        rows.values("metric__use_case_id", "period")
+        .annotate(total=Cast(Sum(money), FloatField()))
+        .values_list("metric__use_case_id", "period", "total")
+        .order_by()
     )
     result: dict[int, dict[date, float]] = defaultdict(dict)
-    for row in rows:
-        result[row["metric__use_case_id"]][row["period"]] = float(row["direct"] + row["converted"])
+    for use_case_id, period, total in rows:
+        result[use_case_id][period] = total
     return result
 
 
