@@ -126,3 +126,61 @@ def monthly_costs(daily_requests: int, prices: Prices) -> dict[str, float]:
         SLM_FIRST: requests * prices.slm_first,
         LLM: requests * prices.llm,
     }
+
+
+@dataclass(frozen=True)
+class CallGroup:
+    """The model worker's recorded calls of one device and batch size."""
+
+    device: str  # "cuda" or "cpu" (anything not starting with "cuda" is priced as CPU)
+    batch_size: int
+    items: int
+    tokens: int
+    busy_ms: float
+
+
+@dataclass(frozen=True)
+class MeasuredPrice:
+    per_request: float
+    device: str
+    batch_size: int
+    tokens_per_second: float
+    tokens_per_request: float
+    hour_price: float
+    calls_items: int
+
+
+def measured_unit_price(
+    groups: list[CallGroup], *, cpu_hour: float, gpu_hour: float
+) -> MeasuredPrice | None:
+    """The SLM price per request at measured capacity.
+
+    Take the device that handled the most requests. Its capacity is the best throughput
+    (tokens per second of busy time) measured at any batch size it actually ran. A request
+    of the average size then costs tokens per request / capacity seconds of that device, at
+    the device's hour price:
+
+        price = hour price / 3600 x tokens per request / tokens per second
+
+    None when there is nothing to measure (no tokens or no busy time).
+    """
+    usable = [g for g in groups if g.items > 0 and g.tokens > 0 and g.busy_ms > 0]
+    if not usable:
+        return None
+    by_device: dict[str, list[CallGroup]] = {}
+    for group in usable:
+        by_device.setdefault(group.device, []).append(group)
+    device, rows = max(by_device.items(), key=lambda kv: sum(g.items for g in kv[1]))
+    best = max(rows, key=lambda g: g.tokens / g.busy_ms)
+    tokens_per_second = best.tokens / (best.busy_ms / 1000)
+    tokens_per_request = sum(g.tokens for g in rows) / sum(g.items for g in rows)
+    hour_price = gpu_hour if device.startswith("cuda") else cpu_hour
+    return MeasuredPrice(
+        per_request=hour_price / 3600 * tokens_per_request / tokens_per_second,
+        device=device,
+        batch_size=best.batch_size,
+        tokens_per_second=tokens_per_second,
+        tokens_per_request=tokens_per_request,
+        hour_price=hour_price,
+        calls_items=sum(g.items for g in rows),
+    )

@@ -88,6 +88,18 @@ class RoiSettings(TenantModel):
     route_slm_percent = models.PositiveSmallIntegerField(default=87)
     route_llm_percent = models.PositiveSmallIntegerField(default=11)
     route_human_percent = models.PositiveSmallIntegerField(default=2)
+    cpu_hour_price = models.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        default=Decimal("0.20"),
+        help_text="What an hour of a CPU model worker costs (for the measured SLM price).",
+    )
+    gpu_hour_price = models.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        default=Decimal("2.50"),
+        help_text="What an hour of a GPU model worker costs (for the measured SLM price).",
+    )
     loaded_hourly_cost = models.DecimalField(
         max_digits=10,
         decimal_places=2,

@@ -271,6 +271,8 @@ SLM_CPU_THREADS = env_int("SLM_CPU_THREADS", 0, minimum=0)  # 0: one per core
 SLM_PRELOAD = env_bool("SLM_PRELOAD", True)
 # Prices for the model-operations page, in the organisation's currency.
 SLM_GPU_HOUR_PRICE = env_float("SLM_GPU_HOUR_PRICE", 2.50, minimum=0)
+# --- roi (issue 9): CPU busy time is priced as CPU time, not at the GPU-hour price ---
+SLM_CPU_HOUR_PRICE = env_float("SLM_CPU_HOUR_PRICE", 0.20, minimum=0)
 SLM_LLM_PRICE_INPUT_PER_1K = env_float("SLM_LLM_PRICE_INPUT_PER_1K", 0.0025, minimum=0)
 SLM_LLM_PRICE_OUTPUT_PER_1K = env_float("SLM_LLM_PRICE_OUTPUT_PER_1K", 0.01, minimum=0)
 # Escalation endpoints are refused at call time when their host resolves to a loopback,

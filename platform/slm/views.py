@@ -47,6 +47,7 @@ class ModelOperationsView(OrgView, TemplateView):
                     r["p50"],
                     r["p95"],
                     round(r["slm_cost"], 6),
+                    None if r["capacity_cost"] is None else round(r["capacity_cost"], 6),
                     round(r["llm_cost"], 6),
                 )
                 for r in ops["per_task"]
@@ -63,6 +64,7 @@ class ModelOperationsView(OrgView, TemplateView):
                 "p50_ms",
                 "p95_ms",
                 "slm_cost",
+                "slm_cost_at_capacity",
                 "llm_cost",
             ]
             return csv_response(f"{self.organization.slug}-model-operations.csv", header, rows)

@@ -12,6 +12,7 @@ from roi import lifecycle, modelfit
 from roi.forms import FULL_FIELDS, ImportForm, IntakeForm, TransitionForm, UseCaseForm
 from roi.models import Measurement, Metric, Stage, UseCase
 from roi.selectors import priorities, returns
+from roi.selectors.model_price import slm_price
 from roi.selectors.settings import criteria, roi_settings
 from roi.selectors.use_cases import SORTS, graduation, use_case_list
 from roi.services import use_cases as service
@@ -181,8 +182,9 @@ class UseCaseDetailView(OrgView, TemplateView):
             breadth=use_case.breadth,
             edge=use_case.edge,
         )
+        slm = slm_price(settings)
         prices = modelfit.Prices(
-            float(settings.slm_unit_price),
+            slm.per_request,
             float(settings.llm_unit_price),
             float(settings.human_unit_price),
             settings.route_slm_percent,
@@ -219,6 +221,7 @@ class UseCaseDetailView(OrgView, TemplateView):
                 for k, v in costs.items()
             ],
             prices=prices,
+            slm_price=slm,
             settings=settings,
             score=score,
             criteria=criteria(self.organization),

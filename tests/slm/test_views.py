@@ -129,3 +129,43 @@ def test_admin_configures_escalation_and_the_key_stays_out_of_the_audit_log(
     with org_context(cast.org_b):
         assert not LLMEndpoint.objects.exists()
     assert "sk-secret" not in client.get(url).content.decode()
+
+
+def test_busy_time_is_priced_at_its_own_devices_hour_price(client_for, cast, settings):
+    """CPU busy time at the CPU price and GPU time at the GPU price; and the cost at measured
+    capacity beside it (issue 9: CPU time was charged at the GPU price)."""
+    settings.SLM_CPU_HOUR_PRICE, settings.SLM_GPU_HOUR_PRICE = 0.36, 3.60
+    add_calls(cast.org_a, "classify", [1000, 1000])  # cpu: 2 s, 300 tokens in 2 s
+    with org_context(cast.org_a):
+        ModelInvocation.objects.create(
+            organization=cast.org_a,
+            task="embed",
+            model="m",
+            device="cuda",
+            latency_ms=3600,
+            items=10,
+            input_tokens=1000,
+            output_tokens=0,
+            batch_size=8,
+        )
+        ModelInvocation.objects.create(
+            organization=cast.org_a,
+            task="embed",
+            model="m",
+            device="cuda",
+            latency_ms=3600,
+            items=10,
+            input_tokens=500,
+            output_tokens=0,
+            batch_size=1,
+        )
+    url = reverse("slm:model_operations", kwargs={"org_slug": cast.org_a.slug})
+    ops = client_for(cast.alice).get(url).context["ops"]
+    rows = {row["task"]: row for row in ops["per_task"]}
+    # cpu: 2 s x 0.36 / 3600 = 0.0002; gpu: 7.2 s x 3.60 / 3600 = 0.0072
+    assert abs(rows["classify"]["slm_cost"] - 0.0002) < 1e-12
+    assert abs(rows["embed"]["slm_cost"] - 0.0072) < 1e-12
+    # gpu capacity: best batch size ran 1,000 tokens in 3.6 s (277.8 tokens/s); 1,500 tokens
+    # at that rate take 5.4 s: 5.4 x 3.60 / 3600 = 0.0054
+    assert abs(rows["embed"]["capacity_cost"] - 0.0054) < 1e-9
+    assert abs(ops["totals"]["slm_cost"] - 0.0074) < 1e-9
