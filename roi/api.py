@@ -70,15 +70,17 @@ class StrictInteger(StrictTypeMixin, serializers.IntegerField):
 class TextField(StrictTypeMixin, serializers.CharField):
     json_types, type_name = (str,), "a string"
 
-    """Free text as sent (no trimming), no NUL: the schema's pattern is the server's rule."""
+    """Optional free text as sent (no trimming), no NUL: the schema's rules are the server's."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_length", 200)
         super().__init__(
             required=False,
-            allow_blank=True,
+            # Blank is "leave it out": allowing "" makes drf-spectacular describe the field
+            # as oneOf(pattern, maxLength 0), which "" matches twice - invalid JSON Schema.
+            allow_blank=False,
             trim_whitespace=False,
-            validators=[RegexValidator(r"^[^\x00]*$", "No NUL characters.")],
+            validators=[RegexValidator(r"^[^\x00]+$", "Leave it out, or give text without NUL.")],
             **kwargs,
         )
 

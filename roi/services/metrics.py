@@ -165,7 +165,8 @@ def measurements_import_csv(*, use_case: UseCase, actor, text: str) -> list[Meas
     by_name = {m.name.lower(): m.pk for m in use_case.metrics.all()}
     rows = []
     for raw in reader:
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        # Extra cells beyond the header (key None, a list) are ignored.
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
         name = row["metric"]
         rows.append(
             Row(by_name.get(name.lower(), name), row["period"], row["value"], row.get("unit"))

@@ -234,7 +234,8 @@ def use_cases_import_csv(*, organization, actor, text: str, departments: dict[st
         raise ValidationError(f"The CSV has no column {', '.join(missing)} (line 1).")
     errors, rows = [], []
     for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        # Extra cells beyond the header (key None, a list) are ignored.
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
         fields: dict[str, Any] = {"title": row["title"], "problem": row["problem"]}
         try:
             for name in CSV_OPTIONAL:

@@ -216,3 +216,9 @@ def test_tier2_hours_convert_to_money_and_feed_roi(cast):
             converts_to_money=True,
         )
     assert Metric
+
+
+def test_a_csv_row_with_extra_cells_is_read_without_them(cast, pilot):
+    text = "metric,period,value\nHandling time,2026-01,12,surplus,cells\n"
+    with org_context(cast.org_a):
+        assert len(measurements_import_csv(use_case=pilot, actor=cast.alice, text=text)) == 1
