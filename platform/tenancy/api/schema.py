@@ -6,7 +6,7 @@ the live API in tests/api/test_schemathesis.py):
 
 - 401 to every caller without a valid token (with `WWW-Authenticate: Bearer`);
 - 400 to every operation that reads a body or takes a page number, naming each field (or
-  query parameter) that is wrong;
+  query parameter) that is wrong; 415 to every operation that reads a body;
 - 403 (role not allowed) and 404 (no such organisation or object, or not a member: the
   same answer for both) to every endpoint under /api/v1/o/<org_slug>/.
 """
@@ -40,6 +40,8 @@ class ApiAutoSchema(AutoSchema):
         errors: dict[str, tuple[object, str]] = {}
         if self.method in BODY_METHODS:
             errors["400"] = (VALIDATION_ERROR, "Bad input; nothing was saved.")
+            # DRF's answer to a body it has no parser for (a malformed multipart body, say).
+            errors["415"] = (ErrorSerializer, "The body's media type is not accepted.")
         elif self._is_list_view() and self._get_paginator() is not None:
             errors["400"] = (VALIDATION_ERROR, "The page is not a page number.")
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
