@@ -318,3 +318,26 @@ def test_the_result_selector_reads_the_review_kind_the_scoring_service_writes():
     from assessments.services import free_text_scoring
 
     assert results.REVIEW_ITEM_TYPE == free_text_scoring.REVIEW_ITEM_TYPE
+
+
+@pytest.mark.parametrize("slug", ["ai-fluency-4d", "ft-literacy"])
+def test_every_shipped_framework_can_make_an_early_adopter(slug):
+    """The FT-style framework had no attitude items, so nobody could be an early adopter:
+    someone who always uses AI and has the most positive attitude must be one."""
+    import json
+
+    from django.conf import settings
+
+    from assessments.bank_checks import guesser_result
+
+    path = settings.BASE_DIR / "assessments" / "frameworks" / f"{slug}.json"
+    data = json.loads(path.read_text())
+    assert any(i["type"] == "attitude" for i in data["items"])
+
+    def enthusiast(item):
+        options = [o for o in item.get("options", []) if not o.get("not_applicable")]
+        if item["type"] in ("frequency", "attitude"):
+            return scoring.scale_score(max(o["score"] for o in options))
+        return None
+
+    assert guesser_result(data, answer=enthusiast).segment == scoring.EARLY_ADOPTER
