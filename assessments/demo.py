@@ -1,8 +1,17 @@
 """Demo assessment data for Acme: two past campaigns of about 300 attempts each, the second
 clearly better (training worked), and one open campaign for the demo employee to take.
 
-Answers are simulated from a latent ability per person, so item statistics and levels look
-like real data; the scoring itself is the platform's own.
+Answers are simulated with a simple item-response model, so the analytics have something
+real to show and are not tuned to look perfect:
+- each person has an ability per competency: a general ability, plus a department effect
+  (some departments have had more access and training), plus a track effect per
+  competency, plus a person-by-competency part - so the heatmap shows real department
+  differences and learning plans differ from person to person;
+- each item has a difficulty and a discrimination; the chance of a better option follows
+  ability minus difficulty;
+- a few items are genuinely weak - answered almost at random, or far too hard - so the
+  item statistics have something to flag.
+The scoring itself is the platform's own.
 """
 
 import math
@@ -29,8 +38,53 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
-def _simulate(item: Item, options: list, ability: float, rng: random.Random):
-    """(option, selected keys, text, score) for one simulated answer."""
+# Weak items, by position in the bank's order of scored items: every WEAK_EVERY-th item
+# is answered regardless of ability (low discrimination), and one is far too hard.
+WEAK_EVERY = 9
+TOO_HARD_OFFSET = 2.8
+
+
+def _item_parameters(items: list[Item], rng: random.Random) -> dict[int, tuple[float, float]]:
+    """(discrimination, difficulty) per item: most items discriminate, a few do not."""
+    params = {}
+    scored = [i for i in items if i.type != Item.Type.ATTITUDE]
+    for n, item in enumerate(scored):
+        discrimination, difficulty = rng.uniform(0.7, 1.5), rng.gauss(0, 0.6)
+        if n % WEAK_EVERY == WEAK_EVERY - 1:
+            discrimination = 0.05  # a confusing item: answers barely follow ability
+        if n == len(scored) // 2:
+            difficulty = TOO_HARD_OFFSET
+        params[item.pk] = (discrimination, difficulty)
+    for item in items:
+        params.setdefault(item.pk, (1.0, 0.0))
+    return params
+
+
+def _abilities(members, competencies, rng: random.Random) -> dict[int, dict[str, float]]:
+    """Ability per person and competency: general + department + track + specific."""
+    departments = sorted({m.department_id for m in members if m.department_id})
+    # Spread evenly from -0.8 to +0.8 logits, in a seeded order: a clear difference
+    # between the best and worst departments, without one outlier making it.
+    steps = max(len(departments) - 1, 1)
+    spread = [-0.8 + 1.6 * i / steps for i in range(len(departments))]
+    rng.shuffle(spread)
+    department_effect = dict(zip(departments, spread, strict=True))
+    tracks = sorted({m.job_track for m in members})
+    keys = [c.key for c in competencies]
+    track_effect = {t: {k: rng.gauss(0, 0.4) for k in keys} for t in tracks}
+    out = {}
+    for m in members:
+        general = rng.gauss(-0.3, 0.7) + department_effect.get(m.department_id, 0.0)
+        out[m.pk] = {k: general + track_effect[m.job_track][k] + rng.gauss(0, 0.45) for k in keys}
+    return out
+
+
+def _simulate(item: Item, options: list, theta: float, rng: random.Random, params=(1.0, 0.0)):
+    """(option, selected keys, text, score) for one simulated answer; `theta` is the
+    person's ability in the item's competency, `params` the item's (discrimination,
+    difficulty)."""
+    discrimination, difficulty = params
+    ability = discrimination * (theta - difficulty)
     if item.type in Item.FREE_TEXT:
         points = max(0, min(3, round(1.5 + 1.2 * ability + rng.gauss(0, 0.7))))
         return None, [], "(demo answer)", scoring.rubric_score(points)
@@ -85,7 +139,8 @@ def seed_assessments(organization: Organization, *, rng_seed: int = 7) -> dict[s
     options = {item.pk: list(item.options.all()) for item in items}
     competencies = list(version.competencies.order_by("position"))
     members = list(Membership.objects.filter(is_active=True).select_related("user"))
-    abilities = {m.pk: rng.gauss(-0.3, 0.9) for m in members}
+    abilities = _abilities(members, competencies, rng)
+    params = _item_parameters(items, rng)
     now = timezone.now()
     created = 0
     with transaction.atomic():
@@ -106,9 +161,20 @@ def seed_assessments(organization: Organization, *, rng_seed: int = 7) -> dict[s
                 or rng.random() < (0.9 if position else 0.95)
             ]
             for membership in participants:
-                ability = abilities[membership.pk] + gain + rng.gauss(0, 0.25)
+                ability = {
+                    k: v + gain + rng.gauss(0, 0.25) for k, v in abilities[membership.pk].items()
+                }
                 created += _simulated_attempt(
-                    campaign, membership, items, options, competencies, version, ability, rng, opens
+                    campaign,
+                    membership,
+                    items,
+                    options,
+                    competencies,
+                    version,
+                    ability,
+                    rng,
+                    opens,
+                    params,
                 )
         Campaign.objects.create(
             organization=organization,
@@ -121,7 +187,7 @@ def seed_assessments(organization: Organization, *, rng_seed: int = 7) -> dict[s
 
 
 def _simulated_attempt(
-    campaign, membership, items, options, competencies, version, ability, rng, opens
+    campaign, membership, items, options, competencies, version, ability, rng, opens, params
 ):
     track = membership.job_track
     mine = [i for i in items if i.track in ("", track)]
@@ -137,7 +203,9 @@ def _simulated_attempt(
     )
     answers, triples = [], []
     for item in mine:
-        option, chosen, text, score = _simulate(item, options[item.pk], ability, rng)
+        option, chosen, text, score = _simulate(
+            item, options[item.pk], ability[item.competency.key], rng, params[item.pk]
+        )
         answers.append(
             Answer(
                 organization_id=campaign.organization_id,

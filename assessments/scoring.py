@@ -16,7 +16,9 @@ Item scores are normalised to 0..1:
   carries no penalty. They feed only the segment.
 
 An item answered "not applicable" (score None) counts nowhere. A competency's score is
-100 x the mean of its scored items. Its level is the highest level
+100 x the mean of its scored items; a competency with no scored item for this person (no
+item for their track, or every answer "no AI tool") has no score and is left out of the
+overall level, rather than scored 0 and capping it. Its level is the highest level
 whose `min_score` it reaches (the framework's documented thresholds).
 
 Overall level: the level of the mean competency score, capped at one level above the
@@ -81,6 +83,27 @@ def level_for(score: float, levels: Sequence[dict]) -> str:
     return reached
 
 
+def bar_level(
+    levels: Sequence[dict], headline: str, org_bar: str, org_levels: Sequence[str]
+) -> str:
+    """The level a framework's results are compared with. A framework may name its own
+    (headline "share_at_or_above:<key>"); otherwise the organisation's bar, and where the
+    framework's levels have other keys (FT-style: not_yet, ai_literate, ...) the level of
+    the same rank: the organisation's second level is the framework's second level."""
+    keys = [level["key"] for level in levels]
+    if headline.startswith("share_at_or_above:") and headline.split(":", 1)[1] in keys:
+        return headline.split(":", 1)[1]
+    if org_bar in keys:
+        return org_bar
+    rank = list(org_levels).index(org_bar) if org_bar in org_levels else 1
+    return keys[min(rank, len(keys) - 1)]
+
+
+def at_or_above(level: str, bar: str, levels: Sequence[dict]) -> bool:
+    keys = [item["key"] for item in levels]
+    return level in keys and keys.index(level) >= keys.index(bar)
+
+
 @dataclass(frozen=True)
 class Result:
     competency_scores: dict[str, float]
@@ -128,14 +151,18 @@ def score_attempt(
         if item_type == "frequency":
             behaviour.append(score)
         per[competency].append(score)
-    scores = {key: 100 * fmean(values) if values else 0.0 for key, values in per.items()}
-    mean, overall = overall_level(scores, levels)
+    scores = {key: 100 * fmean(values) for key, values in per.items() if values}
+    if scores:
+        mean, overall = overall_level(scores, levels)
+    else:  # nothing scored at all: the lowest level, not an error
+        mean, overall = 0.0, levels[0]["key"]
+    scored = [key for key in competencies if key in scores] or list(competencies)
     return Result(
         competency_scores=scores,
         competency_levels={key: level_for(value, levels) for key, value in scores.items()},
         overall_score=mean,
         overall_level=overall,
-        weakest=min(competencies, key=lambda key: (scores[key], competencies.index(key))),
+        weakest=min(scored, key=lambda key: (scores.get(key, 0.0), competencies.index(key))),
         segment=segment(
             fmean(behaviour) if behaviour else None, fmean(attitude) if attitude else None
         ),

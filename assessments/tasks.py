@@ -38,3 +38,11 @@ def refresh_item_statistics_task(org_id: int, campaign_id: int) -> int:
         campaign = Campaign.objects.get(pk=campaign_id)
         data = item_statistics_refresh(organization=organization, campaign=campaign)
         return len(data["items"])
+
+
+@shared_task(name="assessments.requeue_lost_scoring")
+def requeue_lost_scoring_task() -> int:
+    """Every few minutes: re-send free-text scoring that was lost (see services/sweep.py)."""
+    from assessments.services.sweep import lost_scoring_requeue
+
+    return lost_scoring_requeue()

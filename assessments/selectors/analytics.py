@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 import privacy
+from assessments import scoring
 from assessments.models import Campaign, Competency, FrameworkVersion, ItemStatisticsCache
-from tenancy.models import Department, Membership, Organization, Role
+from tenancy.models import Department, FluencyLevel, Membership, Organization, Role
 
 SUPPRESSED = "suppressed"
 SCORE = "score"  # measure names inside a privacy.Group
@@ -64,11 +65,12 @@ def level_keys(version: FrameworkVersion) -> list[str]:
 
 def minimum_level(scope: Scope, version: FrameworkVersion) -> str:
     """The organisation's bar, or the framework's own headline level (FT: AI literate)."""
-    keys = level_keys(version)
-    if version.headline.startswith("share_at_or_above:"):
-        return version.headline.split(":", 1)[1]
-    wanted = scope.organization.min_fluency_level
-    return wanted if wanted in keys else keys[min(1, len(keys) - 1)]
+    return scoring.bar_level(
+        version.levels,
+        version.headline,
+        scope.organization.min_fluency_level,
+        FluencyLevel.values,
+    )
 
 
 def _level(key: str) -> str:

@@ -41,11 +41,27 @@ def is_eligible(campaign: Campaign, membership: Membership) -> bool:
     return not campaign.job_tracks or membership.job_track in campaign.job_tracks
 
 
+class NoItems(ValidationError):
+    pass
+
+
+NO_ITEMS = (
+    "This campaign has no questions for your role yet, so there is nothing to answer; "
+    "please ask your administrator."
+)
+
+
+def member_items(version_id: int, membership: Membership) -> QuerySet[Item]:
+    """A version's active items for a member: common ones and those of their track."""
+    return Item.objects.filter(
+        version_id=version_id, retired=False, track__in=["", membership.job_track]
+    )
+
+
 def items_for(attempt: Attempt) -> QuerySet[Item]:
     """The attempt's items: its version's active items, common or for the member's track."""
-    track = attempt.membership.job_track
     return (
-        Item.objects.filter(version_id=attempt.version_id, retired=False, track__in=["", track])
+        member_items(attempt.version_id, attempt.membership)
         .select_related("competency")
         .prefetch_related("options")
         .order_by("competency__position", "position")
@@ -71,6 +87,8 @@ def attempt_start(*, campaign: Campaign, membership: Membership) -> Attempt:
     ensure_open(campaign)
     if not is_eligible(campaign, membership):
         raise PermissionDenied("This campaign is not addressed to your department or role.")
+    if not member_items(campaign.version_id, membership).exists():
+        raise NoItems(NO_ITEMS)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
@@ -105,9 +123,11 @@ def answer_save(
     option_key: str | None = None,
     selected: list[str] | None = None,
     text: str | None = None,
-) -> Answer:
+) -> Answer | None:
     """Validate and store one answer (saved as you go). Raises ValidationError saying what
-    is wrong; nothing is stored then."""
+    is wrong; nothing is stored then. A multi-select with nothing ticked is no answer: it
+    withdraws a previous one and returns None (a form renders every multi-select, so an
+    untouched one must not count as answered)."""
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise ValidationError("This assessment has been submitted; answers can't change.")
     ensure_open(attempt.campaign)
@@ -135,6 +155,9 @@ def answer_save(
             raise ValidationError(
                 {"selected": f"Options {unknown} do not belong to question {item.key}."}
             )
+        if not chosen:
+            Answer.objects.filter(attempt=attempt, item=item).delete()
+            return None
         score = _auto_score(item, None, chosen)
     else:
         option = next((o for o in item.options.all() if o.key == option_key), None)
@@ -234,6 +257,8 @@ def apply_result(attempt: Attempt, result: scoring.Result, competencies: list) -
                 level=result.competency_levels[c.key],
             )
             for c in competencies
+            # A competency with no scored item for this person has no score (not 0).
+            if c.key in result.competency_scores
         ]
     )
     attempt.overall_score = result.overall_score

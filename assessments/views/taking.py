@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.views.generic import TemplateView
 
+from assessments import scoring
 from assessments.models import Answer, Attempt, Campaign, CompetencyScore, Item
+from assessments.selectors import results
 from assessments.services import attempts as service
-from assessments.services.free_text_scoring import REVIEW_ITEM_TYPE
-from slm.models import ReviewItem
+from tenancy.models import FluencyLevel
 from tenancy.roles import EVERYONE
 from tenancy.views.base import OrgView
 
@@ -60,6 +62,9 @@ class TakeView(OrgView, TemplateView):
             return redirect("assessments:mine", org_slug=self.organization.slug)
         if attempt.status != Attempt.Status.IN_PROGRESS:
             return redirect("assessments:result", org_slug=self.organization.slug, pk=attempt.pk)
+        if not service.sections(attempt):  # its items were retired after it was started
+            messages.error(request, service.NO_ITEMS)
+            return redirect("assessments:mine", org_slug=self.organization.slug)
         return self.render_section(attempt, self._section_index(request, attempt))
 
     def _section_index(self, request, attempt) -> int:
@@ -94,10 +99,16 @@ class TakeView(OrgView, TemplateView):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
             return redirect("assessments:mine", org_slug=self.organization.slug)
+        if attempt.status != Attempt.Status.IN_PROGRESS:
+            # Submitted already (a second click, another tab): the result, not a 400.
+            return redirect("assessments:result", org_slug=self.organization.slug, pk=attempt.pk)
         raw = request.POST.get("section", "0")
         index = int(raw) if raw.isdigit() else 0
         errors = []
         sections = service.sections(attempt)
+        if not sections:
+            messages.error(request, service.NO_ITEMS)
+            return redirect("assessments:mine", org_slug=self.organization.slug)
         index = min(max(index, 0), len(sections) - 1)
         _competency, items = sections[index]
         for item in items:
@@ -145,34 +156,54 @@ class SaveAnswerView(OrgView):
         item = get_object_or_404(Item, pk=kwargs["item_id"], version_id=attempt.version_id)
         payload = _payload(request.POST, item) or {}
         try:
-            service.answer_save(attempt=attempt, item_id=item.pk, **payload)
+            answer = service.answer_save(attempt=attempt, item_id=item.pk, **payload)
         except ValidationError as exc:
-            return HttpResponse(_errors(exc), status=400)
-        return HttpResponse("Saved")
+            # htmx swaps only 2xx responses: the error goes back as a 200 fragment, shown
+            # next to the question; other clients get the 400.
+            fragment = format_html('<span class="error" role="alert">{}</span>', _errors(exc))
+            return HttpResponse(fragment, status=200 if request.htmx else 400)
+        return HttpResponse("Saved" if answer is not None else "Not answered yet")
 
 
 class ResultView(OrgView, TemplateView):
+    """One's own result: final, or provisional while written answers are being scored or
+    reviewed; with feedback per item once submitted."""
+
     allowed_roles = EVERYONE
     template_name = "assessments/result.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Only one's own attempts: another employee's attempt id is a 404, not a 403.
-        attempt = get_object_or_404(
-            Attempt.objects.select_related("campaign", "version"),
-            pk=self.kwargs["pk"],
-            membership=self.membership,
-        )
+        attempt = self.attempt
         version = attempt.version
         labels = {level["key"]: level["label"] for level in version.levels}
-        keys = [level["key"] for level in version.levels]
-        scores = list(
-            CompetencyScore.objects.filter(attempt=attempt)
-            .select_related("competency")
-            .order_by("competency__position")
+        bar = scoring.bar_level(
+            version.levels,
+            version.headline,
+            self.organization.min_fluency_level,
+            FluencyLevel.values,
         )
-        bar = self.organization.min_fluency_level
-        weakest = min(scores, key=lambda s: s.score) if scores else None
+        pending = attempt.status == Attempt.Status.SUBMITTED
+        if pending:
+            result = results.provisional_result(attempt)
+            names = {c.key: c for c in version.competencies.all()}
+            rows = [
+                (names[key], score, result.competency_levels[key])
+                for key, score in sorted(
+                    result.competency_scores.items(), key=lambda kv: names[kv[0]].position
+                )
+            ]
+            overall_level = result.overall_level
+        else:
+            rows = [
+                (s.competency, s.score, s.level)
+                for s in CompetencyScore.objects.filter(attempt=attempt)
+                .select_related("competency")
+                .order_by("competency__position")
+            ]
+            overall_level = attempt.overall_level
+        weakest = min(rows, key=lambda row: row[1]) if rows else None
+        feedback = results.attempt_feedback(attempt)
         history = list(
             Attempt.objects.filter(
                 membership=self.membership,
@@ -186,46 +217,50 @@ class ResultView(OrgView, TemplateView):
             attempt=attempt,
             scores=[
                 {
-                    "name": s.competency.name,
-                    "score": round(s.score),
-                    "level": labels.get(s.level, s.level),
-                    "meets_bar": bar not in keys or keys.index(s.level) >= keys.index(bar),
+                    "name": competency.name,
+                    "score": round(score),
+                    "level": labels.get(level, level),
+                    "meets_bar": scoring.at_or_above(level, bar, version.levels),
                 }
-                for s in scores
+                for competency, score, level in rows
             ],
-            overall_label=labels.get(attempt.overall_level, ""),
+            overall_label=labels.get(overall_level, ""),
             bar_label=labels.get(bar, bar),
-            meets_bar=bar not in keys
-            or (
-                attempt.overall_level in keys
-                and keys.index(attempt.overall_level) >= keys.index(bar)
-            ),
-            weakest=weakest,
+            meets_bar=scoring.at_or_above(overall_level, bar, version.levels),
+            weakest=weakest[0] if weakest else None,
             plan=(
-                version.learning_plans.get(weakest.competency.key, {}).get(weakest.level)
-                if weakest
-                else None
+                version.learning_plans.get(weakest[0].key, {}).get(weakest[2]) if weakest else None
             ),
+            # The learning plan links to the questions missed in its competency.
+            plan_missed=[
+                f for f in feedback if f.missed and weakest and f.competency_key == weakest[0].key
+            ],
+            feedback=feedback,
             history=history,
             trajectory={
                 "x": [a.campaign.name for a in history],
                 "y": [round(a.overall_score or 0) for a in history],
             },
-            pending=attempt.status == Attempt.Status.SUBMITTED,
-            in_review=ReviewItem.objects.filter(
-                item_type=REVIEW_ITEM_TYPE,
-                status=ReviewItem.Status.PENDING,
-                item_id__in=[
-                    str(pk)
-                    for pk in Answer.objects.filter(
-                        attempt=attempt, score__isnull=True
-                    ).values_list("pk", flat=True)
-                ],
-            ).count(),
+            pending=pending,
+            being_scored=sum(f.state == "pending" for f in feedback),
+            in_review=sum(f.state == "review" for f in feedback),
         )
         return context
 
     def get(self, request, *args, **kwargs):
+        # Only one's own attempts: another employee's attempt id is a 404, not a 403.
+        self.attempt = get_object_or_404(
+            Attempt.objects.select_related("campaign", "version__framework"),
+            pk=self.kwargs["pk"],
+            membership=self.membership,
+        )
+        if self.attempt.status == Attempt.Status.IN_PROGRESS:
+            # Not submitted: there is no result yet, only the assessment to finish.
+            return redirect(
+                "assessments:take",
+                org_slug=self.organization.slug,
+                campaign_id=self.attempt.campaign_id,
+            )
         context = self.get_context_data(**kwargs)
         template = "assessments/_result_body.html" if request.htmx else self.template_name
         return render(request, template, context)

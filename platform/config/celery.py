@@ -17,6 +17,11 @@ app.conf.beat_schedule = {
         "task": "assessments.send_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Issue 8: free-text scoring lost at submission (broker down, worker lost) is re-sent.
+    "assessments-requeue-lost-scoring": {
+        "task": "assessments.requeue_lost_scoring",
+        "schedule": crontab(minute="*/10"),
+    },
     "purge-expired-invitations": {
         "task": "tenancy.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=15),

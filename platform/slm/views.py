@@ -14,6 +14,8 @@ from slm.selectors import model_operations, review_queue
 from tenancy.roles import ADMINS
 from tenancy.views.base import OrgView
 
+MAX_DAYS = 3650
+
 
 class ModelOperationsView(OrgView, TemplateView):
     allowed_roles = ADMINS
@@ -22,8 +24,9 @@ class ModelOperationsView(OrgView, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         days = self.request.GET.get("days", "30")
+        # At most ten years back: a huge count would overflow the date arithmetic (a 500).
         context["ops"] = model_operations(
-            days=int(days) if days.isdigit() and int(days) > 0 else 30
+            days=min(int(days), MAX_DAYS) if days.isdigit() and int(days) > 0 else 30
         )
         context["model_queue_alive"] = next(
             q["alive"] for q in queue_health() if q["queue"] == settings.MODEL_QUEUE

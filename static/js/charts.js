@@ -62,4 +62,12 @@
   } else {
     drawAll();
   }
+  // Content swapped in by htmx (the result page's polling brings the trajectory chart
+  // once the scores are in) is drawn too: htmx:load fires for every new element.
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail && event.detail.elt;
+    if (!root || !root.querySelectorAll) { return; }
+    if (root.matches && root.matches("[data-chart][data-source]")) { draw(root); }
+    Array.prototype.forEach.call(root.querySelectorAll("[data-chart][data-source]"), draw);
+  });
 })();

@@ -45,6 +45,11 @@ def test_demo_employee_takes_the_open_campaign_and_sees_the_result(
         page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/assessments/attempts/*/")
     page.screenshot(path=str(tmp_path / "submitted.png"))
+    # While the written answers are being scored: the provisional result, those answers
+    # marked pending, and feedback per item.
+    body = page.content()
+    assert "Provisional result" in body and "Overall level" in body
+    assert "Pending: being scored" in body and "Best answer" in body
 
     # The model worker scores the written answers; here the same service runs in-process.
     acme = Organization.objects.get(slug="acme")
@@ -54,9 +59,14 @@ def test_demo_employee_takes_the_open_campaign_and_sees_the_result(
     acme.save()
     for answer_id in pending:
         answer_score_free_text(org_id=acme.pk, answer_id=answer_id)
-    page.reload()
+    # No reload: the page's polling swaps in the final result, and the trajectory chart
+    # in the swapped content must be drawn (plotly adds its svg), not left empty.
+    page.get_by_text("Provisional result.").wait_for(state="detached", timeout=20000)
+    page.wait_for_selector("#result-body [data-chart] svg.main-svg", timeout=10000)
     body = page.content()
     page.screenshot(path=str(tmp_path / "result.png"), full_page=True)
+    assert "Provisional result" not in body
     assert "Overall level" in body
     assert "Your learning plan" in body
     assert "Your trajectory" in body  # the demo employee took both past campaigns
+    assert "Download your certificate (PDF)" in body

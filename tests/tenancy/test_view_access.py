@@ -81,8 +81,15 @@ PAGES = {
         data=lambda c: {"action": "levels"},  # no thresholds given: refused
     ),
     "assessments:analytics": Page(lambda c: {}, MANAGERS, GET),
-    # Own attempts only: everyone else gets 404, whatever their role.
-    "assessments:result": Page(lambda c: {"pk": c.attempt.pk}, {"emil"}, GET, denied=404),
+    "assessments:article4": Page(lambda c: {}, LEADERS, GET),
+    "assessments:article4_export_csv": Page(lambda c: {}, ADMIN, GET),
+    "assessments:article4_export_pdf": Page(lambda c: {}, ADMIN, GET),
+    # Own attempts only: everyone else gets 404, whatever their role. The attempt is not
+    # submitted yet, so its result and certificate lead back to the assessment (302).
+    "assessments:result": Page(lambda c: {"pk": c.attempt.pk}, {"emil"}, {"get": 302}, denied=404),
+    "assessments:certificate": Page(
+        lambda c: {"pk": c.attempt.pk}, {"emil"}, {"get": 302}, denied=404
+    ),
     "assessments:save_answer": Page(
         lambda c: {"pk": c.attempt.pk, "item_id": c.item.pk}, {"emil"}, {"post": 400}, denied=404
     ),
