@@ -3,27 +3,12 @@
 from django import forms
 
 from roi.models import Cost, Metric, RoiSettings, UseCase
+from roi.services.use_cases import EDITABLE
 from tenancy.models import Department
 
 INTAKE_FIELDS = ["title", "problem", "process", "expected_benefits", "department"]
-FULL_FIELDS = [
-    *INTAKE_FIELDS,
-    "owner",
-    "sponsor",
-    "expected_users",
-    "ai_type",
-    "sourcing",
-    "personal_data",
-    "risk_class",
-    "daily_requests",
-    "latency",
-    "sensitivity",
-    "task_type",
-    "breadth",
-    "edge",
-    "estimated_annual_value",
-    "confidence",
-]
+# Every field of the use case that an admin may edit, as the service defines them.
+FULL_FIELDS = EDITABLE
 
 
 class UseCaseForm(forms.ModelForm):

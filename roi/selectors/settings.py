@@ -18,10 +18,8 @@ def roi_settings(organization) -> RoiSettings:
     return RoiSettings.objects.first() or RoiSettings(organization=organization)
 
 
-def criteria(organization) -> list[Criterion]:
-    saved = list(Criterion.objects.all())
-    if saved:
-        return saved
+def default_criteria(organization) -> list[Criterion]:
+    """The default criteria as unsaved rows, in their order."""
     return [
         Criterion(
             organization=organization,
@@ -34,3 +32,7 @@ def criteria(organization) -> list[Criterion]:
         )
         for i, (key, name, weight, axis, inverse) in enumerate(DEFAULT_CRITERIA)
     ]
+
+
+def criteria(organization) -> list[Criterion]:
+    return list(Criterion.objects.all()) or default_criteria(organization)

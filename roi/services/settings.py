@@ -8,24 +8,13 @@ from django.utils.text import slugify
 
 from audit.services import audit_record
 from roi.models import Criterion, RoiSettings
-from roi.selectors.settings import DEFAULT_CRITERIA
+from roi.selectors.settings import default_criteria
 
 
 def criteria_ensure(*, organization) -> list[Criterion]:
     """Save the default criteria the first time an organisation scores or sets weights."""
     if not Criterion.objects.exists():
-        Criterion.objects.bulk_create(
-            Criterion(
-                organization=organization,
-                key=key,
-                name=name,
-                weight=weight,
-                axis=axis,
-                inverse=inverse,
-                position=i,
-            )
-            for i, (key, name, weight, axis, inverse) in enumerate(DEFAULT_CRITERIA)
-        )
+        Criterion.objects.bulk_create(default_criteria(organization))
     return list(Criterion.objects.all())
 
 
