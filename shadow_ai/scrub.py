@@ -45,12 +45,17 @@ PLACEHOLDERS: dict[str, str] = {kind: f"[{kind.upper()}]" for kind in KINDS}
 # Prices and defaults are in USD across the platform; US numbers are the best guess for a
 # number written without a country code. Numbers written with "+" are found in every region.
 DEFAULT_REGION = "US"
+# Prompts are rarely longer than a few pages; the phone matcher costs about 10 us per
+# character, so a pasted 10 MB log would hold a worker for minutes. Longer texts are cut
+# first: only scrubbed text is ever stored, so cutting loses nothing that could be kept.
+MAX_TEXT_CHARS = 100_000
 
 
 @dataclass(frozen=True)
 class Scrubbed:
     text: str
     counts: dict[str, int] = field(default_factory=dict)
+    truncated: bool = False  # the input was longer than MAX_TEXT_CHARS and was cut
 
     @property
     def total(self) -> int:
@@ -84,11 +89,12 @@ _SECRET_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b"),
 )
 
-# name = value / name: "value", where the name says it holds a credential.
+# name = value / name: "value", where the name ends in a word saying it holds a credential.
+# The pattern starts at that word (the rest of the name is left as it is): anchoring on a
+# fixed word keeps the search linear with a small constant even on long runs of symbols.
 _ASSIGNMENT = re.compile(
-    r"""(?P<name>\b[A-Za-z0-9_.-]{0,40}?"""
-    r"""(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"""
-    r"""client[_-]?secret|auth|credential)s?)['"]?"""
+    r"""(?P<name>(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"""
+    r"""private[_-]?key|auth|credential)s?)['"]?"""
     r"""(?P<sep>\s*[:=]\s*)(?P<quote>['"]?)(?P<value>[^\s'",;]{6,})""",
     re.IGNORECASE,
 )
@@ -324,9 +330,13 @@ def scrub(text: str, *, region: str = DEFAULT_REGION) -> Scrubbed:
 
     region: the ISO country whose conventions apply to phone numbers written without "+".
     Returns the scrubbed text and, per kind found at least once, how many values were removed.
+    Text beyond MAX_TEXT_CHARS is dropped (truncated=True).
     """
     if not text:
         return Scrubbed(text="", counts={})
+    truncated = len(text) > MAX_TEXT_CHARS
+    if truncated:
+        text = text[:MAX_TEXT_CHARS]
     steps: tuple[tuple[str, Callable[[str], tuple[str, int]]], ...] = (
         ("secret", _scrub_secrets),
         ("email", _sub(_EMAIL, "email")),
@@ -341,4 +351,4 @@ def scrub(text: str, *, region: str = DEFAULT_REGION) -> Scrubbed:
         text, n = step(text)
         if n:
             counts[kind] = n
-    return Scrubbed(text=text, counts=counts)
+    return Scrubbed(text=text, counts=counts, truncated=truncated)

@@ -199,3 +199,24 @@ def test_entropy_separates_keys_from_words() -> None:
     assert shannon_entropy("Zx9Qw3Er7Ty1Ui5OpAs2Df6Gh") > 3.5
     assert shannon_entropy("hello_world_value") < 3.5
     assert shannon_entropy("") == 0.0
+
+
+def test_credential_names_with_prefixes_and_words_that_only_look_like_them() -> None:
+    result = scrub("export GITHUB_TOKEN=Qk7pZ2xW9vR4tY8uJ3mN6bC1 ; author: Jonathan Smith")
+    assert result.text == "export GITHUB_TOKEN=[SECRET] ; author: Jonathan Smith"
+
+
+def test_long_texts_are_cut_before_scrubbing() -> None:
+    from shadow_ai.scrub import MAX_TEXT_CHARS
+
+    tail = " mail a.b@example.org"
+    result = scrub("x" * MAX_TEXT_CHARS + tail)
+    assert result.truncated and len(result.text) == MAX_TEXT_CHARS
+    assert result.counts == {}  # the email was beyond the limit and is dropped, not kept
+    assert not scrub("short text").truncated
+
+
+@pytest.mark.parametrize("text", ["1." * 40_000, "1 " * 40_000, "ab:" * 20_000, "a@" * 20_000])
+def test_long_runs_of_symbols_pass_through_unchanged(text: str) -> None:
+    # Guards against patterns that backtrack on long runs (each kind scans the whole text).
+    assert scrub(text).text == text
