@@ -40,12 +40,14 @@ from shadow_ai.demo_logs.formats import (
     write_zscaler_tsv,
 )
 from shadow_ai.demo_logs.prompts import PromptSample, prompt_sample
-from shadow_ai.demo_logs.traffic import (
+from shadow_ai.demo_logs.sites import (
     AI_SITES,
     BACKGROUND_SITES,
     LOOKALIKE_SITES,
     PROHIBITED_SITES,
     UNKNOWN_AI_SITES,
+)
+from shadow_ai.demo_logs.traffic import (
     DemoPerson,
     TrafficModel,
     build_profiles,

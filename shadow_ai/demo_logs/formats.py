@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import IO
 
 from shadow_ai.demo_logs.prompts import prompt_sample
-from shadow_ai.demo_logs.traffic import USER_AGENTS, Event
+from shadow_ai.demo_logs.sites import USER_AGENTS
+from shadow_ai.demo_logs.traffic import Event
 
 CHUNK = 20_000
 
