@@ -38,8 +38,8 @@ class BankFigures:
     test_wise_score: float
     test_wise_level: str  # the highest overall level over every job track's item set
     test_wise_track: str
-    # Shown, not enforced: a respondent who picks scenario options and ticks boxes at random
-    # but claims "always" on every frequency item (expected score, worst job track).
+    # A respondent who picks scenario options and ticks boxes at random but claims "always"
+    # on every frequency item (expected score, worst job track): must stay below the bar.
     random_guess_score: float
     random_guess_level: str
     bar_level: str  # the second level (Capable, AI literate): the guesser must stay below it
@@ -100,7 +100,7 @@ def tick_all_score(item: dict) -> float:
 def _test_wise_answer(item: dict) -> float | None:
     kind = item["type"]
     if kind == "scenario":
-        return scoring.scenario_score(_longest(item["options"])["score"])
+        return _scenario(_longest(item["options"])["score"], item)
     if kind == "multi_select":
         return tick_all_score(item)
     if kind in ("frequency", "attitude"):
@@ -108,11 +108,15 @@ def _test_wise_answer(item: dict) -> float | None:
     return None  # free text: left out
 
 
+def _scenario(score: int, item: dict) -> float:
+    return scoring.scenario_score(score, [o["score"] for o in item["options"]])
+
+
 def _random_answer(item: dict) -> float | None:
     """The expected score of answering at random (each box ticked with even odds)."""
     kind = item["type"]
     if kind == "scenario":
-        return fmean(scoring.scenario_score(o["score"]) for o in item["options"])
+        return fmean(_scenario(o["score"], item) for o in item["options"])
     if kind == "multi_select":
         keys = [o["key"] for o in item["options"]]
         correct = {o["key"] for o in item["options"] if o.get("correct")}
@@ -183,6 +187,13 @@ def bank_figures(data: dict) -> BankFigures:
     if generous:
         problems.append(
             f"Ticking every box earns {MAX_TICK_ALL_SHARE:.0%} or more on: {', '.join(generous)}."
+        )
+    if keys.index(random.overall_level) >= keys.index(bar):
+        label = {lv["key"]: lv.get("label", lv["key"]) for lv in levels}
+        problems.append(
+            f"Answering at random (and 'always' on every frequency item) reaches "
+            f"{label[random.overall_level]} ({random.overall_score:.0f}); it must stay below "
+            f"{label[bar]}."
         )
     if keys.index(worst_level) >= keys.index(bar):
         label = {lv["key"]: lv.get("label", lv["key"]) for lv in levels}
