@@ -220,6 +220,24 @@ def bank_figures(data: dict) -> BankFigures:
     )
 
 
+def _passage_problems(item: dict) -> list[str]:
+    """Marking every sentence must not pay: at least as many correct sentences as
+    sentences with a planted error, and each planted error placed in its sentences."""
+    from assessments.free_text.rules import passage_sentences
+
+    where = item.get("error_sentences")
+    if not where:
+        return [f"{item['key']}: no error_sentences (which sentences hold each planted error)"]
+    wrong = {n for lines in where for n in lines}
+    count = len(passage_sentences(item.get("passage", "")))
+    if count - len(wrong) < len(wrong):
+        return [
+            f"{item['key']}: {len(wrong)} of {count} sentences hold an error; at least as many "
+            "must be correct, or marking every sentence pays"
+        ]
+    return []
+
+
 def content_problems(data: dict) -> list[str]:
     """Structural rules of a well-written bank, beyond what scoring needs (the loader's
     `validate_definition` refuses what can't be scored; these are for the shipped files)."""
@@ -245,6 +263,8 @@ def content_problems(data: dict) -> list[str]:
                 problems.append(f"{where}: needs one 'I don't have an AI tool for this' option")
             if len(_scale_options(item)) != 4:
                 problems.append(f"{where}: needs the four per-occasion anchors")
+        if kind == "error_spotting":
+            problems.extend(_passage_problems(item))
     attitudes = [i for i in _active(data["items"]) if i["type"] == "attitude"]
     if not attitudes:
         problems.append("no attitude items: nobody could be an early adopter")

@@ -60,9 +60,12 @@ def points_confidence(decisions: list[dict], points_of: Callable[[list[bool]], i
     return round(min(relevant, default=SURE), 3)
 
 
-def score_answer(item_type: str, task: dict, *, text: str, marks: dict, embed: Embed) -> Scored:
+def score_answer(
+    item_type: str, task: dict, *, text: str, marks: dict, embed: Embed, prompt: str = ""
+) -> Scored:
+    """`prompt`: the question the taker saw (an answer that copies it scores 0)."""
     from assessments.free_text import error_spotting, prompt_rewrite
 
     if item_type == "error_spotting":
-        return error_spotting.score(task, text=text, marks=marks, embed=embed)
-    return prompt_rewrite.score(task, text=text, embed=embed)
+        return error_spotting.score(task, text=text, marks=marks, embed=embed, prompt=prompt)
+    return prompt_rewrite.score(task, text=text, embed=embed, prompt=prompt)

@@ -28,19 +28,24 @@ _NUMBER_UNIT = (
 
 PATTERNS = {
     "audience": (
-        r"\baudiences?\b|\bfor (all |the |our |my |new |every |each )?(staff|employees|team|"
-        r"teams|managers|colleagues|board|executives?|customers|starters|joiners|finance|sales|"
+        r"\baudiences?\b|\bfor (all |the |our |my |new |every |each )?(whole |entire )?(staff|"
+        r"employees|team|teams|managers|colleagues|board|executives?|customers|starters|joiners|finance|sales|"
         r"everyone|people|department|heads|leaders|leadership|company|workforce|readers)\b|"
         r"\breaders?\b|\battendees\b|\baimed at\b|\bpresent(ing|ed)? (it )?to\b|\bwho (will|are "
         r"going to) (see|watch|read|attend)|\blisteners\b|\bnon-?(experts?|specialists?|finance)"
     ),
     "goal": (
         r"\b(goal|aim|purpose|objective)\b|\bso that\b|\bin order to\b|\bi (want|need)\b|"
-        r"\bwe (want|need)\b|\byour (job|task) is\b|\bcounts? as (important|urgent)|\bimportant "
-        r"(means|is|are|if|when)\b|\burgent (means|is|are|if|when)\b|\bpriorit|\bhigh[- ]priority"
+        r"\bwe (want|need)\b|\byour (job|task) is\b|\bcounts? as (important|urgent)|\b(important|"
+        r"urgent)( messages| emails| ones)? (means?|is|are|if|when)\b|\bpriorit|\bhigh[- ]priority|"
+        r"\btreat as (important|urgent)|\bneeds? (action|a person|attention|handling|a reply)\b|"
+        r"\bmust be (handled|answered|seen)|\b(find|pick out|flag) (the )?(messages|emails|those)"
+        r" (about|from|that|which|with|where)"
     ),
     "context": (
-        r"\b(context|background)\b|\bbecause\b|\bsince\b|\bchanged?\b|\bchanges\b|\bnew (policy|"
+        r"\b(context|background)\b|\bchanged?\b|\bchanges\b|\bwhat'?s new\b|\bwhat is new\b|"
+        r"\bnow (requires|needs|has|is|must|says|covers)\b|\bour (customers|clients|users) (are|"
+        r"include)\b|\b(most|mostly|many of)\b|\bnew (policy|"
         r"rules?|limits?|process|system)\b|\bprevious(ly)?\b|\bused to\b|\bcurrently\b|\breplac|"
         r"\bintroduc|\breceives?\b|\bwe get\b|\babout \d+|\b\d[\d,]* (emails|messages|tickets|"
         r"people|staff|employees|customers|requests)\b|\bcategor|\bfrom (1|january|february|march|"
@@ -50,8 +55,11 @@ PATTERNS = {
     "constraints": (
         r"\bno more than\b|\bat most\b|\bmaximum\b|\bup to \d|\bunder \d|\bfewer than\b|"
         r"\bless than \d|\blimit|\bkeep (it|each|them|to)\b|" + _NUMBER_UNIT + r"|\btone\b|"
-        r"\bavoid\b|\bdo not\b|\bdon'?t\b|\bnever\b|\bmust not\b|\bmustn'?t\b|\bonly (use|include|"
-        r"read|look|label|tag|sort|move|draft)\b|\bwithout\b|\bleave out\b|\bexclude\b|\bplain "
+        r"\bavoid\b|\b(do not|don'?t|must not|mustn'?t|should not|shouldn'?t) (\w+ )?(reply|"
+        r"delete|send|include|use|add|mention|contact|answer|forward|move|archive|change|make|"
+        r"invent|guess|exceed|go|write|share|touch|open|click|cover|go into|talk)\b|\bnever\b|"
+        r"\bonly (use|include|read|look|label|tag|sort|move|draft)\b|\bwithout\b|\bleave out\b|"
+        r"\bexclude\b|\bplain "
         r"(english|language|words)\b|\bformal\b|\bfriendly\b|\bconcise\b|\bbrief\b|\bjargon\b|"
         r"\bmay not\b|\bnot allowed\b|\bread-only\b|\bnot (to )?(reply|delete|send|forward|answer)"
     ),
@@ -61,7 +69,8 @@ PATTERNS = {
         r"\bsections?\b|\bone[- ]line\b|\bnumbered\b|\btemplate\b|\bstructured?\b|\blist (of|with|"
         r"showing|containing)\b|\bfor each (slide|message|email|item|row)\b|\beach (slide|message|"
         r"email|row|entry|line) (should|with|has|gives|shows)|\b(return|give me|produce|output)"
-        r" (a|an|the) (list|table|summary|outline|report|digest)\b|\bdigest\b"
+        r" (a|an|the) (\w+ ){0,2}(list|table|summary|outline|report|digest)\b|\bdigest\b|"
+        r"\bfor (each|every) (slide|message|email|item)\b"
     ),
     "done": (
         r"\bdone\b|\bfinished\b|\bcomplete (when|if|once)\b|\bsuccess\b|\bgood (result|answer|"

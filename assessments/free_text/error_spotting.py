@@ -25,9 +25,12 @@ _KIND_OF_ERROR = [
 ]
 _EXPLAINS = {
     "arithmetic": (
-        r"\b(wrong|incorrect|miscalculat\w*|not \d|isn'?t \d|should be|actually|add up|"
-        r"doesn'?t add|does not add|math|maths|arithmetic|calculation|off by)\b|\d+(\.\d+)?\s*%"
-        r"\s*(not|,? not|rather than|instead)|\bis (only |really |actually )?\d+(\.\d+)?\s*%"
+        r"\b(miscalculat\w*|not \d|isn'?t \d|should be \d|add up|doesn'?t add|does not add|"
+        r"maths?|arithmetic|calculation|off by|(percentage|rate|figure|number|sum|total|"
+        r"calculation|response rate) (is |was |looks )?(wrong|incorrect|off|too high|too low)|"
+        r"(wrong|incorrect) (percentage|rate|figure|number|sum|total|calculation))\b|"
+        r"\d+(\.\d+)?\s*%\s*(not|,? not|rather than|instead)|\bis (only |really |actually )?"
+        r"\d+(\.\d+)?\s*%"
     ),
     "invented": (
         r"\b(invented|fabricated|made[- ]up|made it up|fake|fictional|fictitious|hallucinat\w*|"
@@ -38,15 +41,17 @@ _EXPLAINS = {
     "overstated": (
         r"\b(overstat\w*|exaggerat\w*|overclaim\w*|too (strong|absolute|broad|sweeping)|sweeping|"
         r"not the only|other factors|many factors|absolute|over-?generali[sz]\w*|unsupported|"
-        r"false|not true|untrue|wrong|can (still )?(be|get) (infected|hacked|attacked)|"
-        r"no (os|operating system|system) is|nothing is (immune|100)|immune|still need\w*|"
-        r"risky|dangerous|bad idea|myth|never (the )?only|price|cost|quality)\b"
+        r"(claim|statement) is (false|untrue|not true)|(is|are) false|not true|untrue|many other|"
+        r"can (still )?(be|get) (infected|hacked|attacked|malware|viruses)|"
+        r"no (os|operating system|system) is|nothing is (immune|100)|"
+        r"immune|still need\w*|risky|dangerous|bad idea|myth|never (the )?only|price|cost|"
+        r"quality|any (system|os|operating system) can)\b"
     ),
     "contradiction": (
         r"\b(contradict\w*|inconsistent|inconsistency|conflict\w*|doesn'?t match|does not match|"
         r"at odds|can'?t both|cannot both|both be true|yet|but (it|they|then|also|complaints|"
         r"later|the)|while|whereas|if complaints|then says|earlier|later (it|says)|opposite|"
-        r"doesn'?t make sense|does not make sense|mismatch)\b"
+        r"doesn'?t make sense|does not make sense|mismatch|vs|versus)\b"
     ),
 }
 _COMPILED = {kind: re.compile(p, re.IGNORECASE) for kind, p in _EXPLAINS.items()}
@@ -89,8 +94,10 @@ def guard(task: dict, text: str, marks: dict, prompt: str = "") -> str:
     if explanations.strip():
         if rules.is_denial(explanations):
             return "says the passage is correct (negation)"
-        if rules.copied_share(explanations, [passage, prompt]) >= 0.9 and (
-            rules.new_content_words(explanations, [passage, prompt]) < 3
+        if (
+            len(rules.words(explanations)) >= 6
+            and rules.copied_share(explanations, [passage, prompt]) >= 0.9
+            and rules.new_content_words(explanations, [passage, prompt]) < 3
         ):
             return "copies the passage"
         if not marks and rules.is_keyword_list(explanations, set(rules.PROMPTING_JARGON)):
@@ -106,7 +113,21 @@ def _similarity(pairs: list[tuple[str, str]], embed: Embed) -> list[float | None
     return [float(vectors[i] @ vectors[n + i]) for i in range(n)]
 
 
-def _explanation_decision(planted, passage, explanation, similarity) -> dict:
+def _quotes(explanation: str, sentence: str) -> bool:
+    """The explanation only repeats its sentence ("a response rate of 42%")."""
+    mine = rules.words(explanation)
+    theirs = set(rules.words(sentence))
+    return bool(sentence) and len(mine) >= 4 and all(w in theirs for w in mine)
+
+
+def _explanation_decision(planted, passage, explanation, similarity, sentence="") -> dict:
+    if _quotes(explanation, sentence):
+        return {
+            "met": False,
+            "confidence": SURE,
+            "path": "guard",
+            "reason": "repeats the sentence, says nothing about what is wrong",
+        }
     evidence = rule_explains(planted, passage, explanation)
     model_met = similarity is not None and similarity >= MODEL_MATCH
     if not explanation.strip():
@@ -117,6 +138,15 @@ def _explanation_decision(planted, passage, explanation, similarity) -> dict:
             "confidence": SURE,
             "path": "guard",
             "reason": "the explanation says the sentence is fine",
+        }
+    if evidence and len(rules.words(explanation)) >= 4 and rules.function_share(explanation) < 0.12:
+        # Right words, no sentence ("invented source overstated contradiction"): a person
+        # decides whether that explains anything.
+        return {
+            "met": True,
+            "confidence": 0.5,
+            "path": "rules",
+            "reason": f"a list of words ('{evidence}' among them), not an explanation",
         }
     if evidence:
         return {
@@ -151,7 +181,7 @@ def score(task: dict, *, text: str, marks: dict, embed: Embed, prompt: str = "")
     planted = list(task.get("planted_errors") or [])
     passage = task.get("passage", "")
     sentences = rules.passage_sentences(passage)
-    where = task.get("error_sentences") or []
+    where = [list(lines) for lines in (task.get("error_sentences") or [])]
     why_zero = guard(task, text, marks, prompt)
     if why_zero:
         return Scored(
@@ -170,66 +200,85 @@ def score(task: dict, *, text: str, marks: dict, embed: Embed, prompt: str = "")
                 for p in planted
             ],
         )
-    if not marks or not where:
+    if not marks or len(where) != len(planted):
         return _score_unmarked(planted, passage, text, embed)
-    # A mark that says the sentence is fine is no mark.
+    # A mark whose explanation says the sentence is fine is no mark.
     marked = {
-        int(n): str(why)
+        int(n): str(why).strip()
         for n, why in marks.items()
         if str(n).isdigit() and not (str(why).strip() and rules.is_denial(str(why)))
     }
-    pairs, owners = [], []
-    for index, error in enumerate(planted):
-        lines = where[index] if index < len(where) else []
-        for n in lines:
-            if n in marked and marked[n].strip():
-                pairs.append((error, marked[n]))
-                owners.append(index)
-    similarities = _similarity(pairs, embed)
-    decisions = []
-    for index, error in enumerate(planted):
-        lines = where[index] if index < len(where) else []
-        found = [n for n in lines if n in marked]
-        best = {"met": False, "confidence": SURE, "path": "rules", "reason": "not marked"}
-        for (pair, owner), similarity in zip(
-            zip(pairs, owners, strict=True), similarities, strict=True
-        ):
-            if owner != index:
-                continue
-            decision = _explanation_decision(error, passage, pair[1], similarity)
-            if decision["met"] or best["reason"] in ("not marked", "no explanation"):
-                best = decision
+    pairs = [
+        (n, index)
+        for n, why in sorted(marked.items())
+        for index, lines in enumerate(where)
+        if n in lines and why
+    ]
+    similarities = dict(
+        zip(pairs, _similarity([(planted[i], marked[n]) for n, i in pairs], embed), strict=True)
+    )
+    decisions = [
+        {
+            "criterion": error,
+            "sentences": where[index],
+            "marked": False,
+            "met": False,
+            "confidence": SURE,
+            "path": "rules",
+            "reason": "not marked",
+        }
+        for index, error in enumerate(planted)
+    ]
+    false_marks = []
+    for n, why in sorted(marked.items()):
+        candidates = [index for index, lines in enumerate(where) if n in lines]
+        if not candidates:
+            false_marks.append(n)
+            continue
+        explained = False
+        for index in candidates:
+            decision = decisions[index]
             if decision["met"]:
-                break
-        if found and best["reason"] == "not marked":
-            best = {"met": False, "confidence": SURE, "path": "rules", "reason": "no explanation"}
-        decisions.append(
-            {
-                "criterion": error,
-                "sentences": lines,
-                "marked": bool(found),
-                **best,
-                "reason": ("marked; " if found else "") + best["reason"],
-            }
-        )
-    error_lines = {n for lines in where for n in lines}
-    false_marks = sorted(n for n in marked if n not in error_lines)
-    found_points = 0.5 * sum(d["marked"] for d in decisions)
+                continue
+            verdict = _explanation_decision(
+                planted[index],
+                passage,
+                why,
+                similarities.get((n, index)),
+                sentences[n - 1] if n <= len(sentences) else "",
+            )
+            if verdict["met"]:
+                decision.update(verdict, marked=True, reason=f"sentence {n}: {verdict['reason']}")
+                explained = True
+            elif verdict["confidence"] < decision["confidence"]:
+                # Kept so a reviewer sees the doubt; the mark itself is credited below.
+                decision.update(
+                    verdict, marked=decision["marked"], reason=f"sentence {n}: {verdict['reason']}"
+                )
+        if not explained:
+            # A mark that explains none of its sentence's errors finds one of them.
+            unfound = [index for index in candidates if not decisions[index]["marked"]]
+            if unfound:
+                decisions[unfound[0]]["marked"] = True
+                if decisions[unfound[0]]["reason"] == "not marked":
+                    decisions[unfound[0]]["reason"] = f"sentence {n} marked, not explained"
 
     def points_of(explained: list[bool]) -> int:
-        return _points(found_points + 0.5 * sum(explained) - FALSE_MARK * len(false_marks))
+        found = sum(d["marked"] or met for d, met in zip(decisions, explained, strict=True))
+        return _points(0.5 * found + 0.5 * sum(explained) - FALSE_MARK * len(false_marks))
 
     points = points_of([d["met"] for d in decisions])
     confidence = points_confidence(decisions, points_of)
+    found = sum(d["marked"] for d in decisions)
     return Scored(
         points=points,
         confidence=confidence,
         path="model" if any(d["path"] == "model" and d["met"] for d in decisions) else "rules",
         reason=(
-            f"{sum(d['marked'] for d in decisions)} of {len(planted)} errors marked, "
+            f"{found} of {len(planted)} errors marked, "
             f"{sum(d['met'] for d in decisions)} explained, {len(false_marks)} false mark(s)"
             + (f" (sentences {', '.join(map(str, false_marks))})" if false_marks else "")
-            + f" of {len(sentences)} sentences"
+            + f" among {len(sentences)} sentences"
         ),
         criteria=decisions,
     )

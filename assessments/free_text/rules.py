@@ -114,8 +114,16 @@ _NEGATOR = re.compile(
 )
 
 
+_BARE_APPROVAL = re.compile(
+    r"^\W*(correct|accurate|right|fine|ok|okay|true|valid|good|consistent|no errors?|"
+    r"all good|looks (good|fine|right|correct))\W*$"
+)
+
+
 def _denies(sentence: str) -> bool:
     lowered = sentence.lower().replace("\u2019", "'")
+    if _BARE_APPROVAL.match(lowered):
+        return True
     return bool(_DENIAL.search(lowered)) and not _NEGATOR.search(_DENIAL.sub(" ", lowered))
 
 

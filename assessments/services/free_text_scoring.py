@@ -25,7 +25,7 @@ def answer_score(answer: Answer, *, organization: Organization) -> free_text.Sco
     def embed(texts):
         return services.embed(texts, organization=organization, task=REVIEW_TASK)
 
-    arguments = {"text": answer.text, "marks": answer.marks or {}}
+    arguments = {"text": answer.text, "marks": answer.marks or {}, "prompt": item.prompt}
     try:
         return free_text.score_answer(item.type, item.task or {}, embed=embed, **arguments)
     except ModelUnavailable:
