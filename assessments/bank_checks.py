@@ -220,6 +220,23 @@ def bank_figures(data: dict) -> BankFigures:
     )
 
 
+def _slot_problems(items: list[dict]) -> list[str]:
+    """Every item asked of everyone (attitude statements aside: all are always asked) sits
+    in a blueprint slot with a parallel item, so a retake draws different items."""
+    sizes: dict[str, int] = {}
+    for item in items:
+        if item.get("slot"):
+            sizes[item["slot"]] = sizes.get(item["slot"], 0) + 1
+    problems = [
+        f"{item['key']}: not in a blueprint slot with a parallel item"
+        for item in items
+        if not item.get("track")
+        and item["type"] != "attitude"
+        and sizes.get(item.get("slot") or "", 0) < 2
+    ]
+    return problems
+
+
 def _passage_problems(item: dict) -> list[str]:
     """Marking every sentence must not pay: at least as many correct sentences as
     sentences with a planted error, and each planted error placed in its sentences."""
@@ -265,6 +282,7 @@ def content_problems(data: dict) -> list[str]:
                 problems.append(f"{where}: needs the four per-occasion anchors")
         if kind == "error_spotting":
             problems.extend(_passage_problems(item))
+    problems.extend(_slot_problems(_active(data["items"])))
     attitudes = [i for i in _active(data["items"]) if i["type"] == "attitude"]
     if not attitudes:
         problems.append("no attitude items: nobody could be an early adopter")

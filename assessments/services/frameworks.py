@@ -44,8 +44,24 @@ def validate_definition(data: dict) -> None:
             problems.append(f"{where}: only frequency items may offer 'no AI tool for this'")
         if item["type"] == "error_spotting" and "error_sentences" in item:
             problems.extend(_error_sentence_problems(item, where))
+    problems.extend(_slot_problems(data.get("items", [])))
     if problems:
         raise ValidationError(problems)
+
+
+def _slot_problems(items: list[dict]) -> list[str]:
+    """Parallel items (one `slot`) must be interchangeable: same competency, type and track."""
+    kinds: dict[str, set] = {}
+    for item in items:
+        if item.get("slot"):
+            kinds.setdefault(item["slot"], set()).add(
+                (item["competency"], item["type"], item.get("track") or "")
+            )
+    return [
+        f"slot {slot!r}: its items differ in competency, type or track"
+        for slot, found in sorted(kinds.items())
+        if len(found) > 1
+    ]
 
 
 def _error_sentence_problems(item: dict, where: str) -> list[str]:
@@ -140,6 +156,7 @@ def _create_content(version: FrameworkVersion, competencies: list[dict], items: 
                 track=i.get("track") or "",
                 prompt=i["prompt"],
                 rationale=i.get("rationale", ""),
+                slot=i.get("slot") or "",
                 position=position,
                 retired=i.get("retired", False),
                 task={
@@ -188,6 +205,7 @@ def version_definition(version: FrameworkVersion) -> dict:
             "type": item.type,
             "prompt": item.prompt,
             "rationale": item.rationale,
+            "slot": item.slot or None,
             "retired": item.retired,
             **item.task,
         }

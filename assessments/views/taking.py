@@ -67,6 +67,16 @@ class TakeView(OrgView, TemplateView):
     template_name = "assessments/take.html"
 
     def dispatch_attempt(self):
+        # Resuming (every page after the first) is one query: the latest attempt with its
+        # campaign. Only a first visit looks the campaign up and starts an attempt.
+        latest = (
+            Attempt.objects.select_related("campaign")
+            .filter(campaign_id=self.kwargs["campaign_id"], membership=self.membership)
+            .order_by("-number")
+            .first()
+        )
+        if latest is not None:
+            return latest
         campaign = get_object_or_404(Campaign, pk=self.kwargs["campaign_id"])
         return service.attempt_start(campaign=campaign, membership=self.membership)
 

@@ -6,6 +6,8 @@ adversarial answer (copied, keyword list, negation) may score above 1 point with
 review. bench/written_answers.py prints the exact and within-one figures.
 """
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -70,7 +72,10 @@ def test_the_issues_examples_score_zero():
 
 def test_false_marks_cost_points():
     kind, task, _prompt = _task("dis-es-02")
-    right = {"2": "245 of 350 is 70%, not 60%.", "6": "No tickets, then 37 tickets: a contradiction."}
+    right = {
+        "2": "245 of 350 is 70%, not 60%.",
+        "6": "No tickets, then 37 tickets: a contradiction.",
+    }
     scored = score_answer(kind, task, text="", marks=right, embed=None)
     assert scored.points == 2
     wrong = {**right, "1": "Wrong title.", "3": "Doubtful.", "8": "Hours are wrong."}
@@ -153,5 +158,5 @@ def test_scoring_and_the_sweep_create_review_items_through_one_service(monkeypat
     from assessments.services import free_text_scoring, sweep
 
     assert sweep.answer_review_request is free_text_scoring.answer_review_request
-    source = open(sweep.__file__).read() + open(free_text_scoring.__file__).read()
+    source = Path(sweep.__file__).read_text() + Path(free_text_scoring.__file__).read_text()
     assert source.count("ReviewItem.objects.create(") == 1
