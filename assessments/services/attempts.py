@@ -6,7 +6,7 @@ from datetime import timedelta
 from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from assessments import scoring
@@ -87,11 +87,7 @@ def items_for(attempt: Attempt) -> QuerySet[Item]:
         items = Item.objects.filter(pk__in=attempt.item_ids, retired=False)
     else:
         items = member_items(attempt.version_id, attempt.membership)
-    return (
-        items.select_related("competency")
-        .prefetch_related("options")
-        .order_by("competency__position", "position")
-    )
+    return items.select_related("competency").order_by("competency__position", "position")
 
 
 def option_order(attempt: Attempt, item: Item) -> list[Option]:
@@ -103,12 +99,20 @@ def option_order(attempt: Attempt, item: Item) -> list[Option]:
     return options
 
 
+def with_options(attempt: Attempt, items: list[Item]) -> list[Item]:
+    """Load the options of one section's items (one query) and put them, in this attempt's
+    order, on each item as `shown_options`. Only the section shown or saved needs them."""
+    prefetch_related_objects(items, "options")
+    for item in items:
+        item.shown_options = option_order(attempt, item)
+    return items
+
+
 def sections(attempt: Attempt) -> list[tuple]:
-    """(competency, [items]) in order: one section per competency. Each item carries
-    `shown_options`, its options in this attempt's order."""
+    """(competency, [items]) in order: one section per competency (options not loaded:
+    see `with_options`)."""
     out: list[tuple] = []
     for item in items_for(attempt):
-        item.shown_options = option_order(attempt, item)
         if not out or out[-1][0].pk != item.competency_id:
             out.append((item.competency, []))
         out[-1][1].append(item)
@@ -322,7 +326,7 @@ def answer_save(*, attempt: Attempt, item_id: int, **payload) -> Answer | None:
     answer: it withdraws a previous one and returns None (a form renders every multi-select,
     so an untouched one must not count as answered)."""
     _check_open(attempt)
-    item = items_for(attempt).filter(pk=item_id).first()
+    item = items_for(attempt).prefetch_related("options").filter(pk=item_id).first()
     if item is None:
         raise ValidationError({"item": f"Question {item_id} is not part of this assessment."})
     values = _answer_values(item, **payload)
@@ -381,8 +385,9 @@ def section_save(*, attempt: Attempt, items: list[Item], payloads: dict[int, dic
     return errors
 
 
-def progress(attempt: Attempt) -> tuple[int, int]:
-    total = items_for(attempt).count()
+def progress(attempt: Attempt, total: int | None = None) -> tuple[int, int]:
+    """(answered, total); `total` when the caller has counted the items already."""
+    total = items_for(attempt).count() if total is None else total
     answered = Answer.objects.filter(attempt=attempt).count()
     return answered, total
 

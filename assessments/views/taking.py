@@ -88,21 +88,24 @@ class TakeView(OrgView, TemplateView):
             return redirect("assessments:mine", org_slug=self.organization.slug)
         if attempt.status != Attempt.Status.IN_PROGRESS:
             return redirect("assessments:result", org_slug=self.organization.slug, pk=attempt.pk)
-        if not service.sections(attempt):  # its items were retired after it was started
+        sections = service.sections(attempt)
+        if not sections:  # its items were retired after it was started
             messages.error(request, service.NO_ITEMS)
             return redirect("assessments:mine", org_slug=self.organization.slug)
-        return self.render_section(attempt, self._section_index(request, attempt))
+        return self.render_section(attempt, self._section_index(request, attempt), sections)
 
     def _section_index(self, request, attempt) -> int:
         raw = request.GET.get("section", "0")
         return int(raw) if raw.isdigit() else 0
 
-    def render_section(self, attempt, index, errors=None, status=200):
-        sections = service.sections(attempt)
+    def render_section(self, attempt, index, sections, errors=None, status=200):
         index = min(index, len(sections) - 1)
         _competency, items = sections[index]
+        service.with_options(attempt, items)
         answers = {a.item_id: a for a in Answer.objects.filter(attempt=attempt)}
-        answered, total = service.progress(attempt)
+        answered, total = service.progress(
+            attempt, total=sum(len(section_items) for _c, section_items in sections)
+        )
         context = self.get_context_data(
             attempt=attempt,
             campaign=attempt.campaign,
@@ -139,6 +142,7 @@ class TakeView(OrgView, TemplateView):
             return redirect("assessments:mine", org_slug=self.organization.slug)
         index = min(max(index, 0), len(sections) - 1)
         _competency, items = sections[index]
+        service.with_options(attempt, items)
         payloads = {
             item.pk: payload
             for item in items
@@ -152,13 +156,13 @@ class TakeView(OrgView, TemplateView):
         numbers = {item.key: n for n, item in enumerate(items, start=1)}
         errors = [f"Question {numbers[key]}: {message}" for key, message in failed.items()]
         if errors:
-            return self.render_section(attempt, index, errors, status=400)
+            return self.render_section(attempt, index, sections, errors, status=400)
         action = request.POST.get("go", "next")
         if action == "submit":
             try:
                 service.attempt_submit(attempt=attempt)
             except ValidationError as exc:
-                return self.render_section(attempt, index, [_errors(exc)], status=400)
+                return self.render_section(attempt, index, sections, [_errors(exc)], status=400)
             return redirect("assessments:result", org_slug=self.organization.slug, pk=attempt.pk)
         target = index - 1 if action == "previous" else index + 1
         return redirect(f"{request.path}?section={max(0, target)}")
