@@ -221,8 +221,8 @@ def bank_figures(data: dict) -> BankFigures:
 
 
 def _slot_problems(items: list[dict]) -> list[str]:
-    """Every item asked of everyone (attitude statements aside: all are always asked) sits
-    in a blueprint slot with a parallel item, so a retake draws different items."""
+    """Every item (attitude statements aside: all are always asked) sits in a blueprint
+    slot with a parallel item, so a retake draws different items."""
     sizes: dict[str, int] = {}
     for item in items:
         if item.get("slot"):
@@ -230,8 +230,7 @@ def _slot_problems(items: list[dict]) -> list[str]:
     problems = [
         f"{item['key']}: not in a blueprint slot with a parallel item"
         for item in items
-        if not item.get("track")
-        and item["type"] != "attitude"
+        if item["type"] != "attitude"
         and sizes.get(item.get("slot") or "", 0) < 2
     ]
     return problems
