@@ -230,8 +230,7 @@ def _slot_problems(items: list[dict]) -> list[str]:
     problems = [
         f"{item['key']}: not in a blueprint slot with a parallel item"
         for item in items
-        if item["type"] != "attitude"
-        and sizes.get(item.get("slot") or "", 0) < 2
+        if item["type"] != "attitude" and sizes.get(item.get("slot") or "", 0) < 2
     ]
     return problems
 
