@@ -308,7 +308,8 @@ def main() -> None:
         reset(org, campaign)
         print(f"load average before {args.takers} takers: {os.getloadavg()[0]:.2f}")
         timings, wall, done = phase(base, campaign, emails, args.ramp)
-        report(f"{args.takers} takers at once", timings, wall, done, args.takers)
+        arrival = f"arriving over {args.ramp:.0f} s" if args.ramp else "at once"
+        report(f"{args.takers} takers {arrival}", timings, wall, done, args.takers)
         print(f"load average after: {os.getloadavg()[0]:.2f}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
