@@ -38,8 +38,8 @@ class BankFigures:
     test_wise_score: float
     test_wise_level: str  # the highest overall level over every job track's item set
     test_wise_track: str
-    # Shown, not enforced: a respondent who picks scenario options and ticks boxes at random
-    # but claims "always" on every frequency item (expected score, worst job track).
+    # A respondent who picks scenario options and ticks boxes at random but claims "always"
+    # on every frequency item (expected score, worst job track): must stay below the bar.
     random_guess_score: float
     random_guess_level: str
     bar_level: str  # the second level (Capable, AI literate): the guesser must stay below it
@@ -100,7 +100,7 @@ def tick_all_score(item: dict) -> float:
 def _test_wise_answer(item: dict) -> float | None:
     kind = item["type"]
     if kind == "scenario":
-        return scoring.scenario_score(_longest(item["options"])["score"])
+        return _scenario(_longest(item["options"])["score"], item)
     if kind == "multi_select":
         return tick_all_score(item)
     if kind in ("frequency", "attitude"):
@@ -108,11 +108,15 @@ def _test_wise_answer(item: dict) -> float | None:
     return None  # free text: left out
 
 
+def _scenario(score: int, item: dict) -> float:
+    return scoring.scenario_score(score, [o["score"] for o in item["options"]])
+
+
 def _random_answer(item: dict) -> float | None:
     """The expected score of answering at random (each box ticked with even odds)."""
     kind = item["type"]
     if kind == "scenario":
-        return fmean(scoring.scenario_score(o["score"]) for o in item["options"])
+        return fmean(_scenario(o["score"], item) for o in item["options"])
     if kind == "multi_select":
         keys = [o["key"] for o in item["options"]]
         correct = {o["key"] for o in item["options"] if o.get("correct")}
@@ -184,6 +188,13 @@ def bank_figures(data: dict) -> BankFigures:
         problems.append(
             f"Ticking every box earns {MAX_TICK_ALL_SHARE:.0%} or more on: {', '.join(generous)}."
         )
+    if keys.index(random.overall_level) >= keys.index(bar):
+        label = {lv["key"]: lv.get("label", lv["key"]) for lv in levels}
+        problems.append(
+            f"Answering at random (and 'always' on every frequency item) reaches "
+            f"{label[random.overall_level]} ({random.overall_score:.0f}); it must stay below "
+            f"{label[bar]}."
+        )
     if keys.index(worst_level) >= keys.index(bar):
         label = {lv["key"]: lv.get("label", lv["key"]) for lv in levels}
         problems.append(
@@ -207,6 +218,39 @@ def bank_figures(data: dict) -> BankFigures:
         bar_level=bar,
         problems=problems,
     )
+
+
+def _slot_problems(items: list[dict]) -> list[str]:
+    """Every item (attitude statements aside: all are always asked) sits in a blueprint
+    slot with a parallel item, so a retake draws different items."""
+    sizes: dict[str, int] = {}
+    for item in items:
+        if item.get("slot"):
+            sizes[item["slot"]] = sizes.get(item["slot"], 0) + 1
+    problems = [
+        f"{item['key']}: not in a blueprint slot with a parallel item"
+        for item in items
+        if item["type"] != "attitude" and sizes.get(item.get("slot") or "", 0) < 2
+    ]
+    return problems
+
+
+def _passage_problems(item: dict) -> list[str]:
+    """Marking every sentence must not pay: at least as many correct sentences as
+    sentences with a planted error, and each planted error placed in its sentences."""
+    from assessments.free_text.rules import passage_sentences
+
+    where = item.get("error_sentences")
+    if not where:
+        return [f"{item['key']}: no error_sentences (which sentences hold each planted error)"]
+    wrong = {n for lines in where for n in lines}
+    count = len(passage_sentences(item.get("passage", "")))
+    if count - len(wrong) < len(wrong):
+        return [
+            f"{item['key']}: {len(wrong)} of {count} sentences hold an error; at least as many "
+            "must be correct, or marking every sentence pays"
+        ]
+    return []
 
 
 def content_problems(data: dict) -> list[str]:
@@ -234,6 +278,9 @@ def content_problems(data: dict) -> list[str]:
                 problems.append(f"{where}: needs one 'I don't have an AI tool for this' option")
             if len(_scale_options(item)) != 4:
                 problems.append(f"{where}: needs the four per-occasion anchors")
+        if kind == "error_spotting":
+            problems.extend(_passage_problems(item))
+    problems.extend(_slot_problems(_active(data["items"])))
     attitudes = [i for i in _active(data["items"]) if i["type"] == "attitude"]
     if not attitudes:
         problems.append("no attitude items: nobody could be an early adopter")

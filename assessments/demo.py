@@ -109,7 +109,7 @@ def _simulate(item: Item, options: list, theta: float, rng: random.Random, param
     weights = [math.exp(1.6 * ability * (o.score / top) + rng.gauss(0, 0.3)) for o in options]
     option = rng.choices(options, weights=weights)[0]
     if item.type == Item.Type.SCENARIO:
-        return option, [], "", scoring.scenario_score(option.score)
+        return option, [], "", scoring.scenario_score(option.score, [o.score for o in options])
     return option, [], "", scoring.scale_score(option.score)
 
 

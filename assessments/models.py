@@ -102,6 +102,9 @@ class Item(TenantModel):
     task = models.JSONField(default=dict, blank=True)
     # Why the best answer is best; for feedback after submission.
     rationale = models.TextField(blank=True)
+    # Parallel items share a slot of the blueprint: an attempt draws one item per slot, so a
+    # retake gets different items. Empty: the item is its own slot.
+    slot = models.CharField(max_length=40, blank=True)
     position = models.PositiveIntegerField(default=0)
     retired = models.BooleanField(default=False)
 
@@ -144,6 +147,11 @@ class Option(TenantModel):
 
 
 class Campaign(TenantModel):
+    class Retakes(models.TextChoices):
+        NONE = "none", "No retakes"
+        AFTER_DAYS = "after_days", "After a number of days"
+        UNLIMITED = "unlimited", "Any time"
+
     name = models.CharField(max_length=200)
     version = models.ForeignKey(
         FrameworkVersion, on_delete=models.PROTECT, related_name="campaigns"
@@ -156,6 +164,10 @@ class Campaign(TenantModel):
         default=False, help_text="Results appear in aggregates only, never with a name"
     )
     reminder_every_days = models.PositiveSmallIntegerField(default=7)
+    retakes = models.CharField(max_length=20, choices=Retakes.choices, default=Retakes.NONE)
+    retake_after_days = models.PositiveSmallIntegerField(
+        default=30, help_text="With retakes after a number of days: days after submitting"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -193,6 +205,13 @@ class Attempt(TenantModel):
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="attempts")
     # The version the attempt was taken on, even if the campaign's framework changes later.
     version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+")
+    # 1 for the first attempt at a campaign, 2 for its first retake, ...
+    number = models.PositiveSmallIntegerField(default=1)
+    # Drawn at start: the items asked (one per blueprint slot; empty for attempts started
+    # before items were drawn: every active item) and the seed of the option order, so a
+    # resumed attempt shows the same questions in the same order.
+    item_ids = models.JSONField(default=list, blank=True)
+    seed = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -212,8 +231,8 @@ class Attempt(TenantModel):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "campaign", "membership"],
-                name="attempt_unique_per_campaign",
+                fields=["organization", "campaign", "membership", "number"],
+                name="attempt_unique_number",
             )
         ]
         indexes = [models.Index(fields=["organization", "campaign", "status"])]
@@ -235,6 +254,8 @@ class Answer(TenantModel):
     )
     selected = models.JSONField(default=list, blank=True, help_text="Multi-select option keys")
     text = models.TextField(blank=True)
+    # Error spotting: {sentence number: what is wrong with it} for the sentences marked.
+    marks = models.JSONField(default=dict, blank=True)
     # Normalised 0..1; null while a free-text score is pending.
     score = models.FloatField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.AUTO)

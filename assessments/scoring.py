@@ -1,7 +1,12 @@
 """Scoring rules, as pure functions over plain data, so they can be checked by hand.
 
 Item scores are normalised to 0..1:
-- scenario: the chosen option's score / 3 (graded situational judgement, not right/wrong);
+- scenario: the chosen option's score / 3 (graded situational judgement, not right/wrong),
+  corrected for chance: with c the item's expected score when answering at random (the
+  mean of its options' scores / 3), the item scores (s - c) / (1 - c), at least 0. Graded
+  options used to give about 42% at random, which with "always" on every frequency item
+  reached Capable; corrected, random choice earns a little (only what clipping at 0 leaves),
+  the best option still 1;
 - multi-select: share of the correct options ticked minus share of the incorrect options
   ticked, at least 0: hits / correct - wrong ticks / incorrect. Every wrong tick costs
   points, so ticking every box earns 0 (both shares are 1) whatever the item's mix, and a
@@ -39,10 +44,18 @@ from statistics import fmean
 EARLY_ADOPTER, PRAGMATIST, RESISTER = "early_adopter", "pragmatist", "resister"
 
 
-def scenario_score(option_score: int) -> float:
+def scenario_score(option_score: int, option_scores: Sequence[int] | None = None) -> float:
+    """The option's score / 3; with the item's `option_scores`, corrected for chance (see
+    the module's docstring)."""
     if not 0 <= option_score <= 3:
         raise ValueError(f"scenario option scores are 0-3, got {option_score}")
-    return option_score / 3
+    raw = option_score / 3
+    if not option_scores:
+        return raw
+    chance = fmean(option_scores) / 3
+    if chance >= 1:
+        return raw
+    return max(0.0, (raw - chance) / (1 - chance))
 
 
 def multi_select_score(chosen: Iterable[str], correct: set[str], options: set[str]) -> float:

@@ -8,6 +8,7 @@ ORG = "o/<slug:org_slug>/assessments/"
 urlpatterns = [
     path(ORG, taking.MyAssessmentsView.as_view(), name="mine"),
     path(ORG + "campaigns/<int:campaign_id>/take/", taking.TakeView.as_view(), name="take"),
+    path(ORG + "campaigns/<int:campaign_id>/retake/", taking.RetakeView.as_view(), name="retake"),
     path(
         ORG + "attempts/<int:pk>/items/<int:item_id>/",
         taking.SaveAnswerView.as_view(),

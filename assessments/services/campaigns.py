@@ -24,8 +24,14 @@ def campaign_create(
     job_tracks: list[str] = (),
     anonymous: bool = False,
     reminder_every_days: int = 7,
+    retakes: str = Campaign.Retakes.NONE,
+    retake_after_days: int = 30,
 ) -> Campaign:
     errors = {}
+    if retakes not in Campaign.Retakes.values:
+        errors["retakes"] = f"Unknown retake policy {retakes!r}."
+    if not 1 <= retake_after_days <= 365:
+        errors["retake_after_days"] = "Retakes open between 1 and 365 days after submitting."
     if not name.strip():
         errors["name"] = "Give the campaign a name."
     if closes_at <= opens_at:
@@ -48,6 +54,8 @@ def campaign_create(
         job_tracks=list(job_tracks),
         anonymous=anonymous,
         reminder_every_days=reminder_every_days,
+        retakes=retakes,
+        retake_after_days=retake_after_days,
         created_by=actor,
     )
     CampaignDepartment.objects.bulk_create(
@@ -84,9 +92,10 @@ def eligible_members(campaign: Campaign):
 def completion(campaign: Campaign) -> dict:
     """Live completion for admins: eligible people, started, submitted."""
     eligible = eligible_members(campaign).count()
+    # People, not attempts: a retake is the same person.
     counts = Attempt.objects.filter(campaign=campaign).aggregate(
-        started=Count("id"),
-        submitted=Count("id", filter=~Q(status=Attempt.Status.IN_PROGRESS)),
+        started=Count("membership", distinct=True),
+        submitted=Count("membership", distinct=True, filter=~Q(status=Attempt.Status.IN_PROGRESS)),
     )
     rate = counts["submitted"] / eligible if eligible else 0.0
     return {"eligible": eligible, **counts, "rate": rate}

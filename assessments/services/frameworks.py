@@ -42,8 +42,45 @@ def validate_definition(data: dict) -> None:
             item["type"] != "frequency"
         ):
             problems.append(f"{where}: only frequency items may offer 'no AI tool for this'")
+        if item["type"] == "error_spotting" and "error_sentences" in item:
+            problems.extend(_error_sentence_problems(item, where))
+    problems.extend(_slot_problems(data.get("items", [])))
     if problems:
         raise ValidationError(problems)
+
+
+def _slot_problems(items: list[dict]) -> list[str]:
+    """Parallel items (one `slot`) must be interchangeable: same competency, type and track."""
+    kinds: dict[str, set] = {}
+    for item in items:
+        if item.get("slot"):
+            kinds.setdefault(item["slot"], set()).add(
+                (item["competency"], item["type"], item.get("track") or "")
+            )
+    return [
+        f"slot {slot!r}: its items differ in competency, type or track"
+        for slot, found in sorted(kinds.items())
+        if len(found) > 1
+    ]
+
+
+def _error_sentence_problems(item: dict, where: str) -> list[str]:
+    """`error_sentences`: one list of 1-based passage sentence numbers per planted error."""
+    from assessments.free_text.rules import passage_sentences
+
+    count = len(passage_sentences(item.get("passage", "")))
+    lines = item["error_sentences"]
+    if not isinstance(lines, list) or len(lines) != len(item.get("planted_errors") or []):
+        return [f"{where}: error_sentences needs one list of sentence numbers per planted error"]
+    bad = [
+        n
+        for group in lines
+        for n in (group or [None])
+        if not (isinstance(n, int) and 1 <= n <= count)
+    ]
+    if bad:
+        return [f"{where}: error_sentences must be sentence numbers 1-{count}, got {bad}"]
+    return []
 
 
 @transaction.atomic
@@ -119,11 +156,19 @@ def _create_content(version: FrameworkVersion, competencies: list[dict], items: 
                 track=i.get("track") or "",
                 prompt=i["prompt"],
                 rationale=i.get("rationale", ""),
+                slot=i.get("slot") or "",
                 position=position,
                 retired=i.get("retired", False),
                 task={
                     k: i[k]
-                    for k in ("weak_prompt", "rubric", "passage", "planted_errors", "reverse")
+                    for k in (
+                        "weak_prompt",
+                        "rubric",
+                        "passage",
+                        "planted_errors",
+                        "error_sentences",
+                        "reverse",
+                    )
                     if k in i
                 },
             )
@@ -160,6 +205,7 @@ def version_definition(version: FrameworkVersion) -> dict:
             "type": item.type,
             "prompt": item.prompt,
             "rationale": item.rationale,
+            "slot": item.slot or None,
             "retired": item.retired,
             **item.task,
         }

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Attempt, Item
 from assessments.services.attempts import SCORE_FREE_TEXT_TASK
-from assessments.services.free_text_scoring import REVIEW_ITEM_TYPE
+from assessments.services.free_text_scoring import REVIEW_ITEM_TYPE, answer_review_request
 from slm.models import ReviewItem
 from tenancy.context import org_context
 from tenancy.models import Organization
@@ -37,7 +37,7 @@ def _lost_answers(now) -> list[Answer]:
         attempt__submitted_at__lt=now - LOST_AFTER,
         item__type__in=Item.FREE_TEXT,
         score__isnull=True,
-    ).select_related("attempt")
+    ).select_related("attempt", "item")
     return [a for a in answers if str(a.pk) not in waiting]
 
 
@@ -52,14 +52,11 @@ def lost_scoring_requeue() -> int:
             for answer in _lost_answers(now):
                 handled += 1
                 if answer.attempt.submitted_at < now - TO_REVIEW_AFTER:
-                    ReviewItem.objects.create(
-                        organization=organization,
-                        task="score_free_text",
-                        item_type=REVIEW_ITEM_TYPE,
-                        item_id=str(answer.pk),
-                        input_text=answer.text,
-                        model_output={"label": "", "points": 0, "reason": "no model score"},
+                    answer_review_request(
+                        answer=answer,
+                        scored=None,
                         confidence=0.0,
+                        reason="No score from the model worker within a day of submission.",
                     )
                 else:
                     resend.append((organization.pk, answer.pk))

@@ -42,6 +42,15 @@ class CampaignForm(forms.Form):
     )
     anonymous = forms.BooleanField(required=False, help_text="Results appear in aggregates only.")
     reminder_every_days = forms.IntegerField(min_value=1, max_value=60, initial=7)
+    retakes = forms.ChoiceField(
+        choices=Campaign.Retakes.choices,
+        initial=Campaign.Retakes.NONE,
+        help_text="Whether people may take the assessment again; a retake draws other items "
+        "where the framework has parallel ones.",
+    )
+    retake_after_days = forms.IntegerField(
+        min_value=1, max_value=365, initial=30, help_text="With 'after a number of days'."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,6 +114,8 @@ class CampaignListView(OrgView, TemplateView):
                     job_tracks=data["job_tracks"],
                     anonymous=data["anonymous"],
                     reminder_every_days=data["reminder_every_days"],
+                    retakes=data["retakes"],
+                    retake_after_days=data["retake_after_days"],
                 )
             except ValidationError as exc:
                 add_validation_errors(form, exc)

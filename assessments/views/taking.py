@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.generic import TemplateView
 
 from assessments import scoring
+from assessments.free_text.rules import passage_sentences
 from assessments.models import Answer, Attempt, Campaign, CompetencyScore, Item
 from assessments.selectors import results
 from assessments.services import attempts as service
@@ -26,21 +28,35 @@ class MyAssessmentsView(OrgView, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        mine = {a.campaign_id: a for a in Attempt.objects.filter(membership=self.membership)}
+        # The latest attempt per campaign (a retake replaces the earlier one here).
+        mine = {
+            a.campaign_id: a
+            for a in Attempt.objects.filter(membership=self.membership).order_by("number")
+        }
+        now = timezone.now()
         campaigns = []
         for campaign in Campaign.objects.select_related("version__framework").order_by("-opens_at"):
             attempt = mine.get(campaign.pk)
             if attempt is None and not service.is_eligible(campaign, self.membership):
                 continue
+            is_open = service.campaign_is_open(campaign)
+            retake_from = service.retake_available_from(campaign, attempt) if is_open else None
             campaigns.append(
                 {
                     "campaign": campaign,
                     "attempt": attempt,
-                    "open": service.campaign_is_open(campaign),
+                    "open": is_open,
+                    "policy": service.retake_policy_text(campaign),
+                    "can_retake": retake_from is not None and retake_from <= now,
+                    "retake_from": retake_from if retake_from and retake_from > now else None,
                 }
             )
         context["campaigns"] = campaigns
-        context["history"] = [a for a in mine.values() if a.status == Attempt.Status.SCORED]
+        context["history"] = list(
+            Attempt.objects.filter(membership=self.membership, status=Attempt.Status.SCORED)
+            .select_related("campaign")
+            .order_by("-submitted_at")
+        )
         return context
 
 
@@ -51,6 +67,16 @@ class TakeView(OrgView, TemplateView):
     template_name = "assessments/take.html"
 
     def dispatch_attempt(self):
+        # Resuming (every page after the first) is one query: the latest attempt with its
+        # campaign. Only a first visit looks the campaign up and starts an attempt.
+        latest = (
+            Attempt.objects.select_related("campaign")
+            .filter(campaign_id=self.kwargs["campaign_id"], membership=self.membership)
+            .order_by("-number")
+            .first()
+        )
+        if latest is not None:
+            return latest
         campaign = get_object_or_404(Campaign, pk=self.kwargs["campaign_id"])
         return service.attempt_start(campaign=campaign, membership=self.membership)
 
@@ -62,26 +88,32 @@ class TakeView(OrgView, TemplateView):
             return redirect("assessments:mine", org_slug=self.organization.slug)
         if attempt.status != Attempt.Status.IN_PROGRESS:
             return redirect("assessments:result", org_slug=self.organization.slug, pk=attempt.pk)
-        if not service.sections(attempt):  # its items were retired after it was started
+        sections = service.sections(attempt)
+        if not sections:  # its items were retired after it was started
             messages.error(request, service.NO_ITEMS)
             return redirect("assessments:mine", org_slug=self.organization.slug)
-        return self.render_section(attempt, self._section_index(request, attempt))
+        return self.render_section(attempt, self._section_index(request, attempt), sections)
 
     def _section_index(self, request, attempt) -> int:
         raw = request.GET.get("section", "0")
         return int(raw) if raw.isdigit() else 0
 
-    def render_section(self, attempt, index, errors=None, status=200):
-        sections = service.sections(attempt)
+    def render_section(self, attempt, index, sections, errors=None, status=200):
         index = min(index, len(sections) - 1)
-        competency, items = sections[index]
+        _competency, items = sections[index]
+        service.with_options(attempt, items)
         answers = {a.item_id: a for a in Answer.objects.filter(attempt=attempt)}
-        answered, total = service.progress(attempt)
+        answered, total = service.progress(
+            attempt, total=sum(len(section_items) for _c, section_items in sections)
+        )
         context = self.get_context_data(
             attempt=attempt,
             campaign=attempt.campaign,
-            competency=competency,
-            rows=[(item, answers.get(item.pk)) for item in items],
+            policy=service.retake_policy_text(attempt.campaign),
+            rows=[
+                (item, answers.get(item.pk), _passage_rows(item, answers.get(item.pk)))
+                for item in items
+            ],
             index=index,
             section_count=len(sections),
             answered=answered,
@@ -104,37 +136,61 @@ class TakeView(OrgView, TemplateView):
             return redirect("assessments:result", org_slug=self.organization.slug, pk=attempt.pk)
         raw = request.POST.get("section", "0")
         index = int(raw) if raw.isdigit() else 0
-        errors = []
         sections = service.sections(attempt)
         if not sections:
             messages.error(request, service.NO_ITEMS)
             return redirect("assessments:mine", org_slug=self.organization.slug)
         index = min(max(index, 0), len(sections) - 1)
         _competency, items = sections[index]
-        for item in items:
-            payload = _payload(request.POST, item)
-            if payload is None:
-                continue
-            try:
-                service.answer_save(attempt=attempt, item_id=item.pk, **payload)
-            except ValidationError as exc:
-                errors.append(f"{item.key}: {_errors(exc)}")
+        service.with_options(attempt, items)
+        payloads = {
+            item.pk: payload
+            for item in items
+            if (payload := _payload(request.POST, item)) is not None
+        }
+        try:
+            failed = service.section_save(attempt=attempt, items=items, payloads=payloads)
+        except ValidationError as exc:  # closed meanwhile
+            messages.error(request, _errors(exc))
+            return redirect("assessments:mine", org_slug=self.organization.slug)
+        numbers = {item.key: n for n, item in enumerate(items, start=1)}
+        errors = [f"Question {numbers[key]}: {message}" for key, message in failed.items()]
         if errors:
-            return self.render_section(attempt, index, errors, status=400)
+            return self.render_section(attempt, index, sections, errors, status=400)
         action = request.POST.get("go", "next")
         if action == "submit":
             try:
                 service.attempt_submit(attempt=attempt)
             except ValidationError as exc:
-                return self.render_section(attempt, index, [_errors(exc)], status=400)
+                return self.render_section(attempt, index, sections, [_errors(exc)], status=400)
             return redirect("assessments:result", org_slug=self.organization.slug, pk=attempt.pk)
         target = index - 1 if action == "previous" else index + 1
         return redirect(f"{request.path}?section={max(0, target)}")
 
 
+def _passage_rows(item, answer) -> list[dict]:
+    """Error spotting: the passage as numbered sentences, with the taker's marks."""
+    if item.type != "error_spotting":
+        return []
+    marks = (answer.marks if answer else None) or {}
+    return [
+        {"number": n, "text": text, "marked": str(n) in marks, "why": marks.get(str(n), "")}
+        for n, text in enumerate(passage_sentences((item.task or {}).get("passage", "")), 1)
+    ]
+
+
 def _payload(data, item) -> dict | None:
     field = f"item-{item.pk}"
-    if item.type in ("prompt_rewrite", "error_spotting"):
+    if item.type == "error_spotting":
+        if f"{field}-present" not in data:
+            return None
+        return {
+            "marks": {
+                number: data.get(f"{field}-why-{number}", "")
+                for number in data.getlist(f"{field}-mark")
+            }
+        }
+    if item.type == "prompt_rewrite":
         text = data.get(field, "")
         return {"text": text} if text.strip() else None
     if item.type == "multi_select":
@@ -143,6 +199,24 @@ def _payload(data, item) -> dict | None:
         return {"selected": data.getlist(field)}
     value = data.get(field)
     return {"option_key": value} if value else None
+
+
+class RetakeView(OrgView):
+    """Start a new attempt after a submitted one, as the campaign's retake policy allows."""
+
+    allowed_roles = EVERYONE
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        campaign = get_object_or_404(Campaign, pk=kwargs["campaign_id"])
+        try:
+            service.attempt_retake(campaign=campaign, membership=self.membership)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            return redirect("assessments:mine", org_slug=self.organization.slug)
+        return redirect(
+            "assessments:take", org_slug=self.organization.slug, campaign_id=campaign.pk
+        )
 
 
 class SaveAnswerView(OrgView):

@@ -14,8 +14,10 @@ from slm.models import ReviewItem
 @dataclass(frozen=True)
 class DecisionHandler:
     apply: Callable[[ReviewItem], None]  # what a decision does to the module's data
-    # The message for a correction's label that the module can't use, or None when it can.
-    check_label: Callable[[str], str | None] | None = None
+    # The message for a correction's label that the module can't use, or None when it can;
+    # given the label and the review item (whose model_output may say what is allowed, such
+    # as a written answer's maximum points).
+    check_label: Callable[[str, ReviewItem], str | None] | None = None
 
 
 # Modules whose outputs go to review register their handler in their AppConfig.ready,
@@ -27,7 +29,7 @@ def register_decision_handler(
     item_type: str,
     apply: Callable[[ReviewItem], None],
     *,
-    check_label: Callable[[str], str | None] | None = None,
+    check_label: Callable[[str, ReviewItem], str | None] | None = None,
 ) -> None:
     DECISION_HANDLERS[item_type] = DecisionHandler(apply, check_label)
 
@@ -48,7 +50,7 @@ def review_item_decide(*, item: ReviewItem, reviewer, status: str, label: str = 
         raise ValidationError({"label": "Give the correct label."})
     handler = DECISION_HANDLERS.get(item.item_type)
     if status == ReviewItem.Status.CORRECTED and handler and handler.check_label:
-        problem = handler.check_label(label.strip())
+        problem = handler.check_label(label.strip(), item)
         if problem:
             raise ValidationError({"label": problem})
     decided_label = (

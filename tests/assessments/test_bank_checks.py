@@ -61,6 +61,25 @@ def test_a_test_wise_guesser_stays_below_the_second_level(slug):
 
 
 @pytest.mark.parametrize("slug", SHIPPED)
+def test_a_random_respondent_who_claims_always_stays_below_the_second_level(slug):
+    """Graded scenarios gave about 42% at random; with 'always' on every frequency item that
+    reached Capable (46.5 against a bar of 40). Scenarios are now scored against chance."""
+    data = load(slug)
+    figures = bank_checks.bank_figures(data)
+    keys = [level["key"] for level in data["levels"]]
+    assert keys.index(figures.random_guess_level) < 1, figures.random_guess_score
+    assert figures.random_guess_score < data["levels"][1]["min_score"]
+
+
+def test_scenario_scores_are_corrected_for_chance():
+    # Options 3/2/1/0: random choice expects 1.5 of 3 (0.5); the best option keeps 1.
+    assert scoring.scenario_score(3, [3, 2, 1, 0]) == 1
+    assert scoring.scenario_score(2, [3, 2, 1, 0]) == pytest.approx(1 / 3)
+    assert scoring.scenario_score(1, [3, 2, 1, 0]) == 0  # below chance: no credit
+    assert scoring.scenario_score(2, [3, 2, 1, 0]) < scoring.scenario_score(2)
+
+
+@pytest.mark.parametrize("slug", SHIPPED)
 def test_bank_content_rules(slug):
     """Every item has a rationale; scenarios have one best option; frequency items use the
     per-occasion anchors plus 'no AI tool'; attitude items include reverse-worded ones."""

@@ -5,7 +5,7 @@ from django.urls import reverse
 from assessments.models import Attempt, Item
 from tenancy.context import org_context
 
-from .test_taking import GOOD_TEXT, items, take_url
+from .test_taking import GOOD_MARKS, items, spotting, take_url
 
 
 def submit_with_mistakes(client, cast):
@@ -13,7 +13,7 @@ def submit_with_mistakes(client, cast):
     client.post(
         take_url(cast),
         {
-            f"item-{it['d1'].pk}": "b",  # "Meh": 1 of 3
+            f"item-{it['d1'].pk}": "b",  # "Meh": 1 of 3, below chance: no credit
             f"item-{it['d2'].pk}": ["a", "c"],  # one right, one wrong: 0
             f"item-{it['d3'].pk}": "weekly",
             f"item-{it['att'].pk}": "sa",
@@ -25,7 +25,7 @@ def submit_with_mistakes(client, cast):
         take_url(cast),
         {
             f"item-{it['s1'].pk}": "a",
-            f"item-{it['s2'].pk}": GOOD_TEXT,
+            **spotting(it["s2"], GOOD_MARKS),
             "section": "1",
             "go": "submit",
         },
@@ -51,7 +51,7 @@ def test_after_submission_each_item_shows_your_answer_the_best_answer_and_why(cl
     assert "Your answer" in d1 and "Meh" in d1
     assert "Best answer" in d1 and "Best" in d1
     assert "Checking the first outputs closely is what earns trust." in d1
-    assert "33%" in d1
+    assert "0%" in d1  # 1 of 3 is below what answering at random earns
     d2 = body[body.index('id="item-d2"') : body.index('id="item-d3"')]
     assert "Good" in d2 and "Bad" in d2 and "Good too" in d2  # yours: Good, Bad; best: both Goods
     assert "Only the two good options are right." in d2

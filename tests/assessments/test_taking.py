@@ -26,14 +26,25 @@ def items(cast):
         return {i.key: i for i in Item.objects.filter(version=cast.version)}
 
 
-GOOD_TEXT = (
-    "Revenue grew 14%, not 40% as the passage says.\n"
-    "There is no Nobel report on cloud pricing: the citation is invented.\n"
-    "Falling costs would widen margins, so saying margins shrank is contradictory."
-)
+# Error spotting: sentence number -> what is wrong with it (mini passage: two sentences).
+GOOD_MARKS = {
+    "1": "Revenue grew 14%, not 40%; and there is no Nobel report on cloud pricing, "
+    "the citation is invented.",
+    "2": "Falling costs would widen margins, so saying margins shrank is contradictory.",
+}
+GOOD_TEXT = GOOD_MARKS  # the written answer of the error-spotting item
 
 
-def answer_all(client, cast, text=GOOD_TEXT):
+def spotting(item, marks: dict) -> dict:
+    """Form data marking `marks` in an error-spotting passage."""
+    return {
+        f"item-{item.pk}-present": "1",
+        f"item-{item.pk}-mark": list(marks),
+        **{f"item-{item.pk}-why-{n}": why for n, why in marks.items()},
+    }
+
+
+def answer_all(client, cast, text=GOOD_MARKS):
     it = items(cast)
     first = {
         f"item-{it['d1'].pk}": "a",
@@ -47,7 +58,7 @@ def answer_all(client, cast, text=GOOD_TEXT):
     assert client.post(take_url(cast), first).status_code == 302
     second = {
         f"item-{it['s1'].pk}": "a",
-        f"item-{it['s2'].pk}": text,
+        **spotting(it["s2"], text),
         "section": "1",
         "go": "submit",
     }
@@ -96,7 +107,7 @@ def test_low_confidence_free_text_goes_to_review_and_the_decision_scores_it(
     with org_context(cast.org_a):
         cast.org_a.model_confidence_threshold = 1.0  # everything is reviewed
         cast.org_a.save()
-    answer_all(client_for(cast.emil), cast, text="I am not sure there are errors here.")
+    answer_all(client_for(cast.emil), cast, text={"2": "I am not sure there are errors here."})
     with org_context(cast.org_a):
         attempt = Attempt.objects.get(membership=cast.member("emil"))
         answer = Answer.objects.get(attempt=attempt, score__isnull=True)
@@ -168,10 +179,10 @@ def test_oversized_free_text_is_refused_stating_the_limit(client_for, mini):
     it = items(cast)
     client = client_for(cast.emil)
     client.get(take_url(cast))
-    data = {f"item-{it['s2'].pk}": "x" * 4001, "section": "1", "go": "next"}
+    data = {**spotting(it["s2"], {"1": "x" * 501}), "section": "1", "go": "next"}
     response = client.post(take_url(cast), data)
     assert response.status_code == 400
-    assert "limited to 4,000 characters; this one has 4,001" in response.content.decode()
+    assert "limited to 500 characters; it has 501" in response.content.decode()
     with org_context(cast.org_a):
         assert not Answer.objects.exists()
 
@@ -376,7 +387,7 @@ def test_the_assessments_review_handler_checks_a_corrected_score(cast):
 
     with org_context(cast.org_a):
         answer_item = item("assessments.Answer")
-        with pytest.raises(ValidationError, match="0, 1, 2 or 3 points"):
+        with pytest.raises(ValidationError, match="whole number from 0 to 3"):
             review_item_decide(item=answer_item, reviewer=cast.alice, status="corrected", label="4")
         answer_item.refresh_from_db()
         assert answer_item.status == "pending"

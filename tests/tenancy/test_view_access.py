@@ -67,6 +67,8 @@ PAGES = {
     "assessments:take": Page(
         lambda c: {"campaign_id": c.campaign.pk}, EVERYONE, {"get": 200, "post": 302}
     ),
+    # No retake allowed (the default policy): the latest attempt, or a new one, is opened.
+    "assessments:retake": Page(lambda c: {"campaign_id": c.campaign.pk}, EVERYONE, {"post": 302}),
     "assessments:campaigns": Page(lambda c: {}, ADMIN, FORM),
     "assessments:frameworks": Page(
         lambda c: {},
