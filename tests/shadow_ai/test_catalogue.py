@@ -1,0 +1,167 @@
+"""The shipped catalogue and its validation."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shadow_ai.catalogue import (
+    CATEGORIES,
+    DEFAULT_PATH,
+    SHARED_APEXES,
+    CatalogueEntry,
+    CatalogueError,
+    load_catalogue,
+    validate_domain_pattern,
+)
+
+MIN_TOOLS = 10  # raised to the issue's 120 once the full catalogue is in
+
+
+def tool(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "key": "example-ai",
+        "name": "Example AI",
+        "vendor": "Example Inc.",
+        "category": "chat",
+        "domains": ["example-ai.com"],
+        "trains_on_user_data": None,
+        "retention": "",
+        "retention_days": None,
+        "enterprise_plan": False,
+        "sso": False,
+        "soc2": False,
+        "iso27001": False,
+        "data_residency": [],
+        "price_per_seat_month": None,
+        "notes": "",
+        "sources": ["vendor"],
+    }
+    base.update(overrides)
+    return base
+
+
+def write(tmp_path: Path, data: Any) -> Path:
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_categories_are_the_contracts() -> None:
+    assert set(CATEGORIES) == {
+        "chat", "coding", "writing", "meetings", "search", "media", "model_api", "agents",
+        "saas_feature",
+    }  # fmt: skip
+
+
+def test_shipped_catalogue_loads_and_is_consistent() -> None:
+    entries = load_catalogue()
+    assert len(entries) >= MIN_TOOLS
+    assert all(isinstance(e, CatalogueEntry) for e in entries)
+    assert len({e.key for e in entries}) == len(entries)
+    for entry in entries:
+        assert entry.category in CATEGORIES
+        assert entry.domains and entry.sources
+        assert not set(entry.domains) & SHARED_APEXES, entry.key
+        assert entry.price_per_seat_month is None or isinstance(entry.price_per_seat_month, Decimal)
+
+
+def test_load_catalogue_reads_a_given_path(tmp_path: Path) -> None:
+    entries = load_catalogue(write(tmp_path, [tool(price_per_seat_month="19.99")]))
+    assert entries == [
+        CatalogueEntry(
+            key="example-ai",
+            name="Example AI",
+            vendor="Example Inc.",
+            category="chat",
+            domains=("example-ai.com",),
+            trains_on_user_data=None,
+            retention="",
+            retention_days=None,
+            enterprise_plan=False,
+            sso=False,
+            soc2=False,
+            iso27001=False,
+            data_residency=(),
+            price_per_seat_month=Decimal("19.99"),
+            notes="",
+            sources=("vendor",),
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"category": "toys"}, "category 'toys' is not one of"),
+        ({"domains": []}, "at least one domain"),
+        ({"domains": ["*.example-ai.com"]}, 'must not start with "\\*."'),
+        ({"domains": ["google.com"]}, "shared apex"),
+        ({"domains": ["Example-AI.com"]}, "lower case"),
+        ({"domains": ["com"]}, "at least two labels"),
+        ({"domains": ["bad_label!.com"]}, "invalid label"),
+        ({"domains": ["x.*.com"]}, "followed by at least two fixed labels"),
+        ({"domains": ["a.com", "a.com"]}, "listed twice"),
+        ({"key": "Bad Key"}, "key must be"),
+        ({"name": ""}, "'name' must be a non-empty string"),
+        ({"soc2": None}, "'soc2' must be true or false"),
+        ({"trains_on_user_data": "yes"}, "true, false or null"),
+        ({"retention_days": -1}, "retention_days"),
+        ({"retention_days": True}, "retention_days"),
+        ({"price_per_seat_month": 19.99}, "string like"),
+        ({"price_per_seat_month": "abc"}, "not a number"),
+        ({"price_per_seat_month": "-5"}, "between 0"),
+        ({"price_per_seat_month": "NaN"}, "between 0"),
+        ({"sources": []}, "sources must name"),
+        ({"data_residency": "EU"}, "list of non-empty strings"),
+        ({"colour": "red"}, "unknown field"),
+    ],
+)
+def test_bad_entries_are_refused_with_the_tool_and_field(
+    tmp_path: Path, overrides: dict[str, Any], message: str
+) -> None:
+    path = write(tmp_path, [tool(key="first"), tool(**{"key": "second", **overrides})])
+    with pytest.raises(CatalogueError, match=message) as info:
+        load_catalogue(path)
+    assert "tool #2" in str(info.value)
+
+
+def test_duplicate_keys_and_domains_across_tools_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(CatalogueError, match="key 'a' is used by two tools"):
+        load_catalogue(write(tmp_path, [tool(key="a"), tool(key="a", domains=["b.com"])]))
+    with pytest.raises(CatalogueError, match="claimed by both 'a' and 'b'"):
+        load_catalogue(write(tmp_path, [tool(key="a"), tool(key="b")]))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"key": "x"}', "top level must be a JSON list"),
+        ("[1]", "must be a JSON object"),
+    ],
+)
+def test_malformed_files_are_refused(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "tools.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CatalogueError, match=message):
+        load_catalogue(path)
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CatalogueError, match="cannot read"):
+        load_catalogue(tmp_path / "absent.json")
+
+
+@pytest.mark.parametrize(
+    "pattern", ["chatgpt.com", "bedrock-runtime.*.amazonaws.com", "xn--bcher-kva.de"]
+)
+def test_valid_patterns(pattern: str) -> None:
+    assert validate_domain_pattern(pattern) is None
+
+
+def test_default_path_is_next_to_the_module() -> None:
+    assert DEFAULT_PATH.name == "tools.json" and DEFAULT_PATH.exists()
+    assert (DEFAULT_PATH.parent / "NOTICE").exists()
