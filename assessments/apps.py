@@ -8,8 +8,6 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The modules below this one never import it: it hands them what they call.
-        from reports.registry import register_section
-
         from assessments import facts
         from assessments.demo import seed_demo_assessments
         from assessments.services.free_text_scoring import (
@@ -17,6 +15,7 @@ class AssessmentsConfig(AppConfig):
             apply_review_decision,
             check_review_label,
         )
+        from reports.registry import register_section
         from slm.review import register_decision_handler
         from tenancy.seeding import register_demo_seeder
 

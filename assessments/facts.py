@@ -9,10 +9,10 @@ from datetime import datetime, time
 
 from django.urls import reverse
 from django.utils import timezone
-from reports.types import Chart, Fact, Period, Section
 
 from assessments.models import Campaign, Competency
 from assessments.selectors import analytics, article4
+from reports.types import Chart, Fact, Period, Section
 from tenancy.models import Department
 
 MODULE = "assessments"

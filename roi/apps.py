@@ -7,7 +7,6 @@ class RoiConfig(AppConfig):
 
     def ready(self) -> None:
         from reports.registry import register_section
-
         from roi import facts
         from roi.demo import seed_demo_roi
         from tenancy.seeding import register_demo_seeder

@@ -10,8 +10,8 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
-from reports.types import Chart, Fact, Period, Section
 
+from reports.types import Chart, Fact, Period, Section
 from roi import finance, modelfit
 from roi.models import Stage, UseCase
 from roi.selectors.model_price import slm_price

@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
-from reports.views import DashboardView
 
 from ops.selectors import queue_health
+from reports.views import DashboardView
 from tenancy import selectors
 from tenancy.models import Invitation, Role
 from tenancy.roles import ADMINS, EVERYONE, LEADERS, MANAGERS

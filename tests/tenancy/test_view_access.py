@@ -113,9 +113,7 @@ PAGES = {
     # A published report: executives read it (a draft is a 404 for them: tests/reports).
     "reports:detail": Page(lambda c: {"pk": c.report.pk}, LEADERS, GET),
     "reports:progress": Page(lambda c: {"pk": c.report.pk}, ADMIN, GET),
-    "reports:section_edit": Page(
-        lambda c: {"pk": c.report.pk, "key": "summary"}, ADMIN, FORM
-    ),
+    "reports:section_edit": Page(lambda c: {"pk": c.report.pk, "key": "summary"}, ADMIN, FORM),
     "reports:refresh": Page(lambda c: {"pk": c.report.pk}, ADMIN, {"post": 302}),
     "reports:approve": Page(lambda c: {"pk": c.report.pk}, ADMIN, {"post": 302}),
     "reports:publish": Page(lambda c: {"pk": c.report.pk}, ADMIN, {"post": 302}),
