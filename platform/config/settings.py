@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ops",
     "core",
     "slm",
+    "reports",
     # Domain modules
     "assessments",
     "roi",

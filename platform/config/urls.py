@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("roi.urls")),
     path("", include("shadow_ai.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("django-admin/", admin.site.urls),

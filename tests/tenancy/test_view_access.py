@@ -108,6 +108,17 @@ PAGES = {
     "roi:criterion_add": Page(lambda c: {}, ADMIN, {"post": 400}),
     "roi:portfolio": Page(lambda c: {}, LEADERS, GET),
     "roi:settings": Page(lambda c: {}, ADMIN, FORM),
+    "reports:list": Page(lambda c: {}, LEADERS, GET),
+    "reports:start": Page(lambda c: {}, ADMIN, {"post": 400}),
+    # A published report: executives read it (a draft is a 404 for them: tests/reports).
+    "reports:detail": Page(lambda c: {"pk": c.report.pk}, LEADERS, GET),
+    "reports:progress": Page(lambda c: {"pk": c.report.pk}, ADMIN, GET),
+    "reports:section_edit": Page(lambda c: {"pk": c.report.pk, "key": "summary"}, ADMIN, FORM),
+    "reports:refresh": Page(lambda c: {"pk": c.report.pk}, ADMIN, {"post": 302}),
+    "reports:approve": Page(lambda c: {"pk": c.report.pk}, ADMIN, {"post": 302}),
+    "reports:publish": Page(lambda c: {"pk": c.report.pk}, ADMIN, {"post": 302}),
+    "reports:pdf": Page(lambda c: {"pk": c.report.pk}, LEADERS, GET),
+    "reports:facts_zip": Page(lambda c: {"pk": c.report.pk}, LEADERS, GET),
 }
 CASES = [(name, method) for name in sorted(PAGES) for method in PAGES[name].methods()]
 
@@ -151,6 +162,9 @@ def cast_with_invitation(cast):
             model_output={"label": "a"},
             confidence=0.2,
         )
+    from tests.reports.conftest import write_report
+
+    cast.report = write_report(cast.org_a, cast.alice, publish=True)
     return cast
 
 
