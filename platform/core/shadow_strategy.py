@@ -34,10 +34,16 @@ class ShadowUseCaseView(OrgView, View):
         elif category in Category.values:
             values = use_case_from_category(inventory=inv, category=category)
         else:
-            return HttpResponseBadRequest("Choose a tool (tool=<id>) or a category (category=<key>).")
+            return HttpResponseBadRequest(
+                "Choose a tool (tool=<id>) or a category (category=<key>)."
+            )
         try:
-            use_case = use_case_propose(organization=self.organization, actor=request.user, **values)
+            use_case = use_case_propose(
+                organization=self.organization, actor=request.user, **values
+            )
         except ValidationError as exc:
             return HttpResponseBadRequest("; ".join(exc.messages))
-        messages.success(request, f"Use case proposed from shadow use: {use_case.title}. Check and complete it.")
+        messages.success(
+            request, f"Use case proposed from shadow use: {use_case.title}. Check and complete it."
+        )
         return redirect("roi:use_case_edit", org_slug=self.organization.slug, pk=use_case.pk)

@@ -47,18 +47,18 @@ def _describe(rows, inventory: Inventory, label: str) -> dict:
             f"- people using them: {users}",
             f"- requests seen: {events} ({round(events / days)} a day)",
             f"- departments: {', '.join(top_departments) or 'withheld (small groups)'}",
-            f"- task categories: {', '.join(t.replace('_', ' ') for t in top_tasks) or 'not known (no prompt text in the logs)'}",
+            "- task categories: "
+            + (
+                ", ".join(t.replace("_", " ") for t in top_tasks)
+                or "not known (no prompt text in the logs)"
+            ),
             f"- requests with sensitive data: {sensitive}",
         ]
     else:
-        lines.append(
-            f"- fewer than {inventory.threshold} people use them: figures withheld"
-        )
+        lines.append(f"- fewer than {inventory.threshold} people use them: figures withheld")
     return {
         "title": f"Sanctioned {label}"[:200],
-        "problem": (
-            f"People already use {label} without an approved tool. " + "\n".join(lines)
-        ),
+        "problem": (f"People already use {label} without an approved tool. " + "\n".join(lines)),
         "process": ", ".join(t.replace("_", " ") for t in top_tasks),
         "expected_benefits": (
             "Bring existing shadow use under an approved, governed tool: keep the time "

@@ -92,7 +92,10 @@ def perception_gap(*, organization, period: Period | None = None) -> PerceptionG
         privacy.Group(
             key,
             members.get(key, 0),
-            {"detected": min(detected.get(key, 0), members.get(key, 0)), "declared": declared.get(key, 0)},
+            {
+                "detected": min(detected.get(key, 0), members.get(key, 0)),
+                "declared": declared.get(key, 0),
+            },
         )
         for key in names
     ]
@@ -194,7 +197,12 @@ def personal_spend(*, organization) -> PersonalSpend:
         names.setdefault(key, d.tool.name if d.tool else d.tool_name.strip())
         per_tool[key][0] += 1
         per_tool[key][1] += d.monthly_personal_cost or Decimal(0)
-    tools = {t.pk: t for t in Tool.objects.filter(pk__in=[k for k in per_tool if isinstance(k, int)]).select_related("catalogue_tool")}
+    tools = {
+        t.pk: t
+        for t in Tool.objects.filter(
+            pk__in=[k for k in per_tool if isinstance(k, int)]
+        ).select_related("catalogue_tool")
+    }
     groups = [
         privacy.Group(key, count, {"spend": float(spend)})
         for key, (count, spend) in sorted(per_tool.items(), key=lambda kv: str(names[kv[0]]))

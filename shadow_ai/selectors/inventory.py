@@ -63,9 +63,7 @@ def department_sensitivities() -> dict[object, float]:
     for department_id, track in rows:
         key = department_id or NO_DEPARTMENT
         tracks[key][track] = tracks[key].get(track, 0) + 1
-    return {
-        key: riskmod.department_sensitivity(tracks.get(key, {})) for key in departments()
-    }
+    return {key: riskmod.department_sensitivity(tracks.get(key, {})) for key in departments()}
 
 
 def active_members() -> int:
@@ -99,13 +97,13 @@ def tool_week_rows(period: Period, tool_ids: list[int] | None = None) -> list[tu
     """(tool_id, week start, users, events) for the trend."""
     from tenancy.context import current_org_id
 
-    where = " AND tool_id = ANY(%(tools)s)" if tool_ids is not None else ""
     return _rows(
-        f"""
+        """
         SELECT tool_id, date_trunc('week', day)::date, count(DISTINCT membership_id),
                sum(events)::bigint
         FROM shadow_ai_dailyrollup
-        WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s{where}
+        WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s
+          AND (%(tools)s::bigint[] IS NULL OR tool_id = ANY(%(tools)s::bigint[]))
         GROUP BY 1, 2 ORDER BY 1, 2
         """,
         {"org": current_org_id(), "start": period.start, "end": period.end, "tools": tool_ids},
@@ -186,9 +184,7 @@ def inventory(*, organization, period: Period | None = None) -> Inventory:
             for key in names
         ]
         releases[tool.pk] = privacy.protect(groups, threshold=threshold)
-    published_events = [
-        r.total.sum("events") for r in releases.values() if not r.total.suppressed
-    ]
+    published_events = [r.total.sum("events") for r in releases.values() if not r.total.suppressed]
     max_events = int(max(published_events, default=0))
     rows = []
     for tool in tools:
@@ -264,9 +260,7 @@ def _task_counts(tool: Tool, period: Period) -> list[tuple[str, int]]:
     from django.db.models import Count
 
     rows = (
-        PromptRecord.objects.filter(
-            tool=tool, ts__date__gte=period.start, ts__date__lte=period.end
-        )
+        PromptRecord.objects.filter(tool=tool, ts__date__gte=period.start, ts__date__lte=period.end)
         .exclude(task_category="")
         .values("task_category")
         .annotate(n=Count("id"))
@@ -291,9 +285,7 @@ def heatmap(inv: Inventory) -> Heatmap:
     for row in rows:
         cells.append([row.release[k].count for k in keys])
         why.append([row.release[k].why for k in keys])
-    return Heatmap(
-        [r.tool.name for r in rows], [inv.departments[k] for k in keys], cells, why
-    )
+    return Heatmap([r.tool.name for r in rows], [inv.departments[k] for k in keys], cells, why)
 
 
 def unreviewed_tools():
@@ -303,9 +295,7 @@ def unreviewed_tools():
 def blocklist_domains() -> list[str]:
     """The domains of every prohibited tool, sorted, without duplicates."""
     domains: set[str] = set()
-    for tool in Tool.objects.filter(status=ToolStatus.PROHIBITED).select_related(
-        "catalogue_tool"
-    ):
+    for tool in Tool.objects.filter(status=ToolStatus.PROHIBITED).select_related("catalogue_tool"):
         domains.update(tool.domains)
         if tool.catalogue_tool is not None:
             domains.update(tool.catalogue_tool.domains)

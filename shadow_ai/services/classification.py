@@ -286,7 +286,13 @@ def _event_follow(organization, prompt: PromptRecord, was_sensitive: bool) -> No
         cursor.execute(
             "UPDATE shadow_ai_event SET task_category = %s, sensitivity = %s "
             "WHERE organization_id = %s AND event_hash = %s AND ts = %s",
-            [prompt.task_category, prompt.sensitivity, organization.pk, prompt.event_hash, prompt.ts],
+            [
+                prompt.task_category,
+                prompt.sensitivity,
+                organization.pk,
+                prompt.event_hash,
+                prompt.ts,
+            ],
         )
         now_sensitive = prompt.sensitivity in SENSITIVE_LEVELS
         if cursor.rowcount and prompt.tool_id and now_sensitive != was_sensitive:

@@ -133,7 +133,11 @@ def declaration_save(
     cost = None
     if pays_personally:
         try:
-            cost = Decimal(str(monthly_personal_cost)) if monthly_personal_cost not in (None, "") else None
+            cost = (
+                Decimal(str(monthly_personal_cost))
+                if monthly_personal_cost not in (None, "")
+                else None
+            )
         except InvalidOperation:
             errors["monthly_personal_cost"] = "Give the monthly cost as a number, e.g. 20.00."
         else:

@@ -127,7 +127,9 @@ class ToolStatusView(OrgView, TemplateView):
             except ValidationError as exc:
                 add_validation_errors(form, exc)
             else:
-                messages.success(request, f"{tool.name}: {ToolStatus(form.cleaned_data['status']).label}.")
+                messages.success(
+                    request, f"{tool.name}: {ToolStatus(form.cleaned_data['status']).label}."
+                )
                 if request.POST.get("next", "") == "review":
                     return redirect("shadow_ai:review", org_slug=self.organization.slug)
                 return redirect("shadow_ai:tool", org_slug=self.organization.slug, pk=tool.pk)
@@ -181,7 +183,8 @@ class HeatmapView(OrgView, TemplateView):
         self.heatmap = heatmap(inventory(organization=self.organization))
         if request.GET.get("format") == "csv":
             rows = (
-                [tool, *cells] for tool, cells in zip(self.heatmap.tools, self.heatmap.cells, strict=True)
+                [tool, *cells]
+                for tool, cells in zip(self.heatmap.tools, self.heatmap.cells, strict=True)
             )
             return csv_response(
                 f"{self.organization.slug}-shadow-ai-heatmap.csv",
@@ -196,7 +199,13 @@ class HeatmapView(OrgView, TemplateView):
         peak = max((c for row in h.cells for c in row if c is not None), default=1)
         context.update(
             heatmap=h,
-            rows=list(zip(h.tools, [list(zip(c, w, strict=True)) for c, w in zip(h.cells, h.why, strict=True)], strict=True)),
+            rows=list(
+                zip(
+                    h.tools,
+                    [list(zip(c, w, strict=True)) for c, w in zip(h.cells, h.why, strict=True)],
+                    strict=True,
+                )
+            ),
             chart={"x": h.departments, "y": h.tools, "z": h.cells, "zmax": peak},
             upload_url=upload_url(self.organization),
         )
@@ -235,7 +244,9 @@ class CatalogueView(OrgView, TemplateView):
         if q:
             entries = entries.filter(name__icontains=q)
         statuses = dict(
-            Tool.objects.filter(catalogue_tool__isnull=False).values_list("catalogue_tool_id", "status")
+            Tool.objects.filter(catalogue_tool__isnull=False).values_list(
+                "catalogue_tool_id", "status"
+            )
         )
         context.update(
             entries=[(e, statuses.get(e.pk, "")) for e in entries],
@@ -247,13 +258,19 @@ class CatalogueView(OrgView, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = StatusForm(request.POST)
-        entry = CatalogueTool.objects.filter(pk=request.POST.get("catalogue_tool") or 0).first() if str(request.POST.get("catalogue_tool", "")).isdigit() else None
+        entry = (
+            CatalogueTool.objects.filter(pk=request.POST.get("catalogue_tool") or 0).first()
+            if str(request.POST.get("catalogue_tool", "")).isdigit()
+            else None
+        )
         if entry is None:
             form.is_valid()
             form.add_error(None, "Choose a tool of the catalogue.")
         elif form.is_valid():
             try:
-                tool = service.tool_for_catalogue(organization=self.organization, catalogue_tool=entry)
+                tool = service.tool_for_catalogue(
+                    organization=self.organization, catalogue_tool=entry
+                )
                 service.tool_status_set(
                     tool=tool,
                     actor=request.user,
@@ -298,11 +315,15 @@ class BlocklistView(OrgView, TemplateView):
         kind = request.GET.get("format", "")
         if kind == "txt":
             response = HttpResponse("".join(f"{d}\n" for d in domains), content_type="text/plain")
-            response["Content-Disposition"] = f'attachment; filename="{self.organization.slug}-blocklist.txt"'
+            response["Content-Disposition"] = (
+                f'attachment; filename="{self.organization.slug}-blocklist.txt"'
+            )
             return response
         if kind == "squid":
             response = HttpResponse(squid_acl(domains), content_type="text/plain")
-            response["Content-Disposition"] = f'attachment; filename="{self.organization.slug}-blocklist.squid.conf"'
+            response["Content-Disposition"] = (
+                f'attachment; filename="{self.organization.slug}-blocklist.squid.conf"'
+            )
             return response
         if kind:
             raise Http404("Unknown format: use txt or squid.")
@@ -330,7 +351,9 @@ class DeclareView(OrgView, TemplateView):
         context.update(
             form=kwargs.get("form") or DeclarationForm(),
             mine=Declaration.objects.filter(membership=self.membership).order_by("tool_name"),
-            tools=Tool.objects.exclude(status=ToolStatus.PROHIBITED).order_by("name").values_list("name", flat=True)[:300],
+            tools=Tool.objects.exclude(status=ToolStatus.PROHIBITED)
+            .order_by("name")
+            .values_list("name", flat=True)[:300],
         )
         return context
 
@@ -401,7 +424,9 @@ class SettingsView(OrgView, TemplateView):
         if action == "revoke" and request.POST.get("token", "").isdigit():
             try:
                 service.integrator_token_revoke(
-                    organization=self.organization, actor=request.user, token_id=int(request.POST["token"])
+                    organization=self.organization,
+                    actor=request.user,
+                    token_id=int(request.POST["token"]),
                 )
             except ValidationError:
                 raise Http404("No such token.") from None

@@ -119,6 +119,19 @@ PAGES = {
     "reports:publish": Page(lambda c: {"pk": c.report.pk}, ADMIN, {"post": 302}),
     "reports:pdf": Page(lambda c: {"pk": c.report.pk}, LEADERS, GET),
     "reports:facts_zip": Page(lambda c: {"pk": c.report.pk}, LEADERS, GET),
+    # Shadow AI governance (shadowgov)
+    "shadow_ai:inventory": Page(lambda c: {}, LEADERS, GET),
+    "shadow_ai:tool": Page(lambda c: {"pk": c.shadow_tool.pk}, LEADERS, GET),
+    "shadow_ai:tool_status": Page(lambda c: {"pk": c.shadow_tool.pk}, ADMIN, {"post": 400}),
+    "shadow_ai:tool_people": Page(lambda c: {"pk": c.shadow_tool.pk}, ADMIN, GET),
+    "shadow_ai:heatmap": Page(lambda c: {}, LEADERS, GET),
+    "shadow_ai:insights": Page(lambda c: {}, LEADERS, GET),
+    "shadow_ai:catalogue": Page(lambda c: {}, ADMIN, FORM),
+    "shadow_ai:review": Page(lambda c: {}, ADMIN, GET),
+    "shadow_ai:blocklist": Page(lambda c: {}, ADMIN, GET),
+    "shadow_ai:declare": Page(lambda c: {}, EVERYONE, FORM),
+    "shadow_ai:settings": Page(lambda c: {}, ADMIN, FORM, data=lambda c: {"action": "token"}),
+    "core:shadow_use_case": Page(lambda c: {}, ADMIN, {"post": 400}),
 }
 CASES = [(name, method) for name in sorted(PAGES) for method in PAGES[name].methods()]
 
@@ -155,6 +168,11 @@ def cast_with_invitation(cast):
         cast.item = Item.objects.get(version=version, key="d1")
         cast.invitation = InvitationFactory(organization=cast.org_a)
         cast.use_case = UseCase.objects.create(organization=cast.org_a, title="Triage", problem="x")
+        from shadow_ai.models import Tool
+
+        cast.shadow_tool = Tool.objects.create(
+            organization=cast.org_a, name="llmhub.example", source="discovered"
+        )
         cast.review_item = ReviewItem.objects.create(
             organization=cast.org_a,
             task="classify",
