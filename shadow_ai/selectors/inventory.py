@@ -122,12 +122,14 @@ class ToolRow:
         return self.release.total.count
 
     @property
-    def events(self) -> float | None:
-        return self.release.total.sum("events")
+    def events(self) -> int | None:
+        value = self.release.total.sum("events")
+        return None if value is None else int(value)
 
     @property
-    def sensitive_events(self) -> float | None:
-        return self.release.total.sum("sensitive")
+    def sensitive_events(self) -> int | None:
+        value = self.release.total.sum("sensitive")
+        return None if value is None else int(value)
 
     @property
     def suppressed(self) -> bool:
