@@ -287,6 +287,15 @@ SLM_LLM_PRICE_OUTPUT_PER_1K = env_float("SLM_LLM_PRICE_OUTPUT_PER_1K", 0.01, min
 # addresses or networks): an admin must not be able to point the server at its neighbours.
 SLM_ESCALATION_ALLOWED_HOSTS = env_host_allowlist("SLM_ESCALATION_ALLOWED_HOSTS")
 
+# --- Shadow AI (issue 10): uploaded gateway logs, kept until processed -----------------
+# Web writes uploads here and workers read them, so in production it is a shared volume.
+SHADOW_AI_UPLOAD_DIR = Path(
+    env_str("SHADOW_AI_UPLOAD_DIR") or (embedded.var_dir() / "shadow_uploads")
+)
+SHADOW_AI_MAX_UPLOAD_BYTES = env_int("SHADOW_AI_MAX_UPLOAD_BYTES", 4 * 1024**3, minimum=1)
+# Rows per ingestion transaction: the restart checkpoint and the progress-bar step.
+SHADOW_AI_CHUNK_ROWS = env_int("SHADOW_AI_CHUNK_ROWS", 50_000, minimum=1)
+
 # --- Secrets stored in the database (escalation API keys) -------------------------------
 # Fernet keys, newest first. Development and tests derive one from SECRET_KEY; production
 # must set its own, kept apart from the database backups it protects.

@@ -67,6 +67,9 @@ class Upload(TenantModel):
     accepted = models.BigIntegerField(default=0)
     rejected = models.BigIntegerField(default=0)
     duplicate = models.BigIntegerField(default=0)
+    ignored = models.BigIntegerField(
+        default=0, help_text="Valid rows for hosts classified as not AI (not stored)."
+    )
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the file.")
     lines_done = models.BigIntegerField(default=0)
     bytes_done = models.BigIntegerField(default=0)
