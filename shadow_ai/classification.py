@@ -19,6 +19,7 @@ labelled example).
 import re
 from dataclasses import dataclass, field
 
+from shadow_ai.matching import registrable_domain
 from slm.examples import AI_HOST_EXAMPLES
 
 NOT_AI = "not_ai"
@@ -135,6 +136,20 @@ CATEGORY_HINTS: dict[str, str] = {
 GLUED_PREFIXES = ("gpt", "llm", "chatgpt", "openai", "genai")
 GLUED_SUFFIXES = ("gpt", "llm", "genai")
 WEAK_TLD = {"ai": 0.3}
+# Word stems that may mean an AI product when glued into a name ("transcribly",
+# "synthmind", "deckpilot", "askrows"): weak on their own - they send a host to review,
+# never decide it. Ordinary names rarely carry them.
+WEAK_STEMS: dict[str, tuple[float, str | None]] = {
+    "transcrib": (0.5, "meetings"),
+    "prompt": (0.5, None),
+    "neural": (0.5, None),
+    "synth": (0.45, None),
+    "pilot": (0.4, None),
+    "brain": (0.4, None),
+    "mind": (0.35, None),
+    "bot": (0.45, "chat"),
+    "ask": (0.3, "chat"),
+}
 SPLIT = re.compile(r"[-_.0-9]+")
 
 
@@ -170,6 +185,15 @@ def host_evidence(host: str) -> HostEvidence:
                 reasons.append(f"'{glued}' in '{token}'")
         elif token:
             reasons.append(f"'{token}' in the name")
+        if not strength:
+            stem = next((w for w in WEAK_STEMS if w in token), None)
+            if stem == "ask" and not token.startswith("ask"):
+                stem = None
+            if stem == "bot" and (not token.endswith("bot") or token == "robot"):
+                stem = None
+            if stem:
+                strength, suggested = WEAK_STEMS[stem]
+                reasons.append(f"'{stem}' in '{token}' (weak)")
         if strength > score:
             score = strength
         if suggested and category is None:
@@ -201,6 +225,26 @@ class HostDecision:
 
 STRONG = 0.75  # name evidence that decides on its own
 NO_EVIDENCE = 0.0
+# Well-known sites that are not AI services (their AI features, such as gemini.google.com,
+# are catalogue entries matched before a host gets here). Also never taken as an AI
+# vendor's domain: everyone's content is served from them.
+ORDINARY_DOMAINS = frozenset(
+    {
+        "google.com", "googleapis.com", "gstatic.com", "googleusercontent.com", "youtube.com",
+        "microsoft.com", "microsoftonline.com", "office.com", "office365.com", "live.com",
+        "sharepoint.com", "windows.net", "windowsupdate.com", "azure.com", "bing.com",
+        "github.com", "githubusercontent.com", "github.io", "gitlab.com", "stackoverflow.com",
+        "amazon.com", "amazonaws.com", "cloudfront.net", "cloudflare.com", "fastly.net",
+        "akamaihd.net", "jsdelivr.net", "apple.com", "icloud.com", "adobe.com",
+        "salesforce.com", "force.com", "atlassian.com", "atlassian.net", "slack.com",
+        "zoom.us", "webex.com", "notion.so", "canva.com", "dropbox.com", "box.com",
+        "linkedin.com", "facebook.com", "instagram.com", "x.com", "twitter.com",
+        "wikipedia.org", "ycombinator.com", "nytimes.com", "bbc.co.uk", "ft.com",
+        "reuters.com", "theguardian.com", "lemonde.fr", "workday.com", "servicenow.com",
+        "vercel.app", "azurewebsites.net", "netflix.com", "ebay.com", "booking.com",
+        "espn.com", "bankofamerica.com",
+    }
+)  # fmt: skip
 # Brands whose real domains are in the catalogue: an unknown host that carries one of these
 # names is a look-alike (or a phishing page), never auto-discovered as the brand's tool.
 BRANDS = (
@@ -217,8 +261,12 @@ BRANDS = (
 )
 
 
-def lookalike_brand(host: str) -> str | None:
-    """The brand an unknown host imitates, if its name carries one."""
+def lookalike_brand(host: str, known_domains: frozenset[str] = frozenset()) -> str | None:
+    """The brand an unknown host imitates, if its name carries one. A host under a domain
+    the catalogue knows (openai.com, the vendor's own site) is not a look-alike."""
+    labels = host.lower().strip(".").split(".")
+    if any(".".join(labels[i:]) in known_domains for i in range(len(labels) - 1)):
+        return None
     return next((b for b in BRANDS for t in host_tokens(host) if b in t), None)
 
 
@@ -228,11 +276,37 @@ def decide_host(
     model_label: str | None,
     model_confidence: float | None,
     threshold: float,
+    known_domains: frozenset[str] = frozenset(),
 ) -> HostDecision:
-    """Combine the model's answer (None when no model ran) with the name's evidence."""
+    """Combine the model's answer (None when no model ran) with the name's evidence.
+    `known_domains`: registrable domains of the catalogue's tools (their vendors' sites)."""
     evidence = host_evidence(host)
     reasons = list(evidence.reasons)
-    brand = lookalike_brand(host)
+    labels = host.lower().strip(".").split(".")
+    vendor = next(
+        (
+            ".".join(labels[i:])
+            for i in range(len(labels) - 1)
+            if ".".join(labels[i:]) in known_domains
+        ),
+        None,
+    )
+    if vendor:
+        # A host of an AI vendor's own domain that no catalogue pattern covers (its web
+        # site, a new product's subdomain): AI, and worth a look.
+        return HostDecision(
+            "heuristic",
+            True,
+            evidence.category or (model_label if model_label not in (None, NOT_AI) else "chat"),
+            0.9,
+            (*reasons, f"under {vendor}, the domain of a catalogued AI tool"),
+        )
+    domain = registrable_domain(host)
+    if domain in ORDINARY_DOMAINS and evidence.score < STRONG:
+        return HostDecision(
+            "heuristic", False, "", 0.9, (*reasons, f"{domain} is a well-known non-AI site")
+        )
+    brand = lookalike_brand(host, known_domains)
     if brand:
         # The brand's real domains matched the catalogue before this host got here.
         return HostDecision(
@@ -261,7 +335,9 @@ def decide_host(
             model_label if model_label and model_label != NOT_AI else "chat"
         )
         return HostDecision("heuristic", True, category, evidence.score, tuple(reasons))
-    if evidence.score == NO_EVIDENCE and (model_label in (None, NOT_AI)):
+    if evidence.score == NO_EVIDENCE and (
+        model_label in (None, NOT_AI) or (model_confidence or 0.0) < threshold
+    ):
         # Nothing in the name and no model saying otherwise: an ordinary site. Sending
         # every ordinary host to review would bury the few that matter.
         return HostDecision("heuristic", False, "", 0.7, (*reasons, "no AI sign in the name"))

@@ -26,12 +26,16 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_EVENTS = 60_000
 # Catalogue key -> (status, conditions). Keys missing from the catalogue are skipped.
+# ChatGPT is Acme's licensed tool (ChatGPT Enterprise); the catalogue has one entry for it.
 STATUSES = {
-    "chatgpt-enterprise": (ToolStatus.APPROVED, ""),
-    "chatgpt": (ToolStatus.UNDER_REVIEW, ""),
-    "microsoft-copilot": (
+    "chatgpt": (ToolStatus.APPROVED, ""),
+    "m365-copilot": (
         ToolStatus.APPROVED_WITH_CONDITIONS,
         "Work account only; no customer personal data.",
+    ),
+    "copilot": (
+        ToolStatus.APPROVED_WITH_CONDITIONS,
+        "Signed in with the work account only.",
     ),
     "github-copilot": (
         ToolStatus.APPROVED_WITH_CONDITIONS,
@@ -41,6 +45,7 @@ STATUSES = {
     "character-ai": (ToolStatus.PROHIBITED, ""),
     "claude": (ToolStatus.UNDER_REVIEW, ""),
     "perplexity": (ToolStatus.UNDER_REVIEW, ""),
+    "gemini": (ToolStatus.UNDER_REVIEW, ""),
     "deepl": (ToolStatus.APPROVED, ""),
     "grammarly": (ToolStatus.APPROVED_WITH_CONDITIONS, "Company licence only."),
 }
@@ -108,11 +113,9 @@ def _declarations(organization) -> None:
 
 
 def _logs(organization, admin_membership, events: int) -> dict:
-    """Generate the demo logs and ingest them through the real pipeline, in this process
-    (as the worker would), timing it."""
-    from django.core.files.base import File
-
-    from shadow_ai.demo_logs import DemoPerson, write_demo_logs
+    """Generate the demo logs and ingest them through the real pipeline (upload_create,
+    then upload_process - what the worker runs), in this process, timing each step."""
+    from shadow_ai.demo_logs import LOG_FILES_BY_NAME, DemoPerson, write_demo_logs
     from shadow_ai.models import LogSource, Upload
     from shadow_ai.services import ingest
 
@@ -123,7 +126,7 @@ def _logs(organization, admin_membership, events: int) -> dict:
             DemoPerson(
                 email=m.user.email,
                 username=m.user.email.split("@")[0],
-                ip=f"10.{20 + i // 65000}.{(i // 250) % 256}.{i % 250 + 1}",
+                ip=f"10.{20 + i // 62500}.{(i // 250) % 250}.{i % 250 + 1}",
                 department=m.department.name if m.department else "",
             )
             for i, m in enumerate(
@@ -133,54 +136,46 @@ def _logs(organization, admin_membership, events: int) -> dict:
             )
         ]
     started = time.perf_counter()
-    timings = {}
+    timings: dict = {"events": events}
     with tempfile.TemporaryDirectory() as folder:
         paths = write_demo_logs(Path(folder), people=people, events=events)
         timings["generate_s"] = round(time.perf_counter() - started, 1)
         for path in paths:
-            fmt = (
-                ingest.format_for_demo_file(path.name)
-                if hasattr(ingest, "format_for_demo_file")
-                else None
-            )
+            spec = LOG_FILES_BY_NAME[path.name]
             with org_context(organization):
-                source = LogSource.objects.filter(name=f"Demo {path.name.split('.')[0]}").first()
-                if source is None:
-                    source = ingest.source_save(
-                        organization=organization,
-                        actor=admin_membership.user,
-                        name=f"Demo {path.name.split('.')[0]}",
-                        format=fmt or _format_of(path.name),
-                        options={},
-                    )
+                source = LogSource.objects.filter(name=spec.label).first() or ingest.source_save(
+                    organization=organization,
+                    actor=admin_membership.user,
+                    name=spec.label,
+                    fmt=spec.format,
+                    options=spec.options,
+                )
                 with open(path, "rb") as handle:
                     created = ingest.upload_create(
                         organization=organization,
                         actor=admin_membership.user,
                         membership=admin_membership,
                         source=source,
-                        fileobj=File(handle),
+                        fileobj=handle,
                         filename=path.name,
                     )
             ingest.upload_process(org_id=organization.pk, upload_id=created.upload.pk)
     timings["total_s"] = round(time.perf_counter() - started, 1)
+    timings["classified"] = _classify_hosts(organization)
     return timings
 
 
-def _format_of(filename: str) -> str:
-    name = filename.lower()
-    for needle, fmt in (
-        ("squid", "squid"),
-        ("proxysg", "w3c"),
-        ("netskope", "w3c"),
-        ("zscaler", "zscaler_json" if name.endswith((".json", ".json.gz")) else "zscaler_tsv"),
-        ("cloudflare", "cloudflare"),
-        (".csv", "csv"),
-        ("jsonl", "jsonl"),
-    ):
-        if needle in name:
-            return fmt
-    return "jsonl"
+def _classify_hosts(organization) -> dict:
+    """Classify the unknown hosts the demo logs brought (the worker does this after each
+    upload; the demo seeding runs it here so that it does not need a worker)."""
+    from shadow_ai.models import HostClassification
+    from shadow_ai.services.classification import hosts_classify
+
+    with org_context(organization):
+        ids = list(
+            HostClassification.objects.filter(confidence__isnull=True).values_list("pk", flat=True)
+        )
+    return hosts_classify(org_id=organization.pk, host_ids=ids) if ids else {}
 
 
 def seed_demo_shadow_ai(seed: DemoSeed) -> None:
@@ -198,5 +193,9 @@ def seed_demo_shadow_ai(seed: DemoSeed) -> None:
     _statuses(acme, admin.user)
     _declarations(acme)
     events = int(os.environ.get("SHADOW_DEMO_EVENTS", DEFAULT_EVENTS))
-    timings = _logs(acme, admin, events)
-    logger.info("shadow-AI demo logs: %s events, %s", events, timings)
+    with org_context(acme):
+        admin_membership = Membership.objects.select_related("user", "organization").get(
+            pk=admin.pk
+        )
+    timings = _logs(acme, admin_membership, events)
+    logger.warning("shadow-AI demo logs: %s", timings)

@@ -123,3 +123,37 @@ def test_unknown_hosts_are_classified_through_a_real_model_worker(
         row = HostClassification.objects.get(host="chatgpt-login.example")
         assert (row.is_ai, row.decided_by) == (False, "review")
         assert "chatgpt-login.example - chatgpt login" in host_examples()["not_ai"]
+
+
+def test_a_well_known_ordinary_site_is_not_ai_whatever_the_model_says():
+    decision = decide_host(
+        "api.github.com", model_label="coding", model_confidence=0.85, threshold=0.6
+    )
+    assert (decision.path, decision.is_ai) == ("heuristic", False)
+
+
+def test_an_ai_vendors_own_domain_is_ai_not_a_look_alike():
+    decision = decide_host(
+        "www.openai.com",
+        model_label=None,
+        model_confidence=None,
+        threshold=0.6,
+        known_domains=frozenset({"openai.com"}),
+    )
+    assert (decision.path, decision.is_ai) == ("heuristic", True)
+    # Without the catalogue saying so, the same name is a look-alike.
+    assert (
+        decide_host("www.openai.com", model_label=None, model_confidence=None, threshold=0.6).path
+        == "review"
+    )
+
+
+def test_a_confident_model_on_a_silent_name_goes_to_review_below_certainty():
+    decision = decide_host(
+        "synthmind-labs.io", model_label="coding", model_confidence=0.8, threshold=0.6
+    )
+    assert decision.path in {"model", "review"}
+    silent = decide_host("quietplace.io", model_label="coding", model_confidence=0.8, threshold=0.6)
+    assert silent.path == "review"
+    sure = decide_host("quietplace.io", model_label="coding", model_confidence=0.95, threshold=0.6)
+    assert (sure.path, sure.is_ai) == ("model", True)
