@@ -38,6 +38,7 @@ from shadow_ai.models import (
     ToolSource,
     ToolStatus,
 )
+from shadow_ai.services.ingest_store import hosts_tool_assign
 from slm import services as slm
 from slm.models import ReviewItem
 from slm.registry import ModelUnavailable
@@ -214,49 +215,9 @@ def _discover(organization, row: HostClassification) -> Tool:
         )
     row.tool = tool
     row.save(update_fields=["tool", "updated_at"])
-    host_events_attribute(organization=organization, host=row.host, tool=tool)
+    # Its past events (stored without a tool) join the tool and the rollups, once.
+    hosts_tool_assign(org_id=organization.pk, hosts=[row.host], tool_id=tool.pk)
     return tool
-
-
-def host_events_attribute(*, organization, host: str, tool: Tool) -> int:
-    """Give a host's unattributed past events to its tool and add them to the rollups.
-
-    Only rows whose tool is still NULL move, and only those are added, so running it twice
-    counts nothing twice."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH moved AS (
-                UPDATE shadow_ai_event SET tool_id = %(tool)s
-                WHERE organization_id = %(org)s AND host = %(host)s AND tool_id IS NULL
-                RETURNING ts, identity_id, membership_id, department_id, bytes, sensitivity
-            ), grouped AS (
-                SELECT (ts AT TIME ZONE 'UTC')::date AS day, identity_id,
-                       max(membership_id) AS membership_id, max(department_id) AS department_id,
-                       count(*) AS events, coalesce(sum(bytes), 0) AS bytes,
-                       count(*) FILTER (WHERE sensitivity = ANY(%(sensitive)s)) AS sensitive
-                FROM moved GROUP BY 1, 2
-            )
-            INSERT INTO shadow_ai_dailyrollup
-                (organization_id, day, tool_id, identity_id, membership_id, department_id,
-                 events, bytes, sensitive_events)
-            SELECT %(org)s, day, %(tool)s, identity_id, membership_id, department_id,
-                   events, bytes, sensitive
-            FROM grouped
-            ON CONFLICT (organization_id, day, tool_id, identity_id) DO UPDATE SET
-                events = shadow_ai_dailyrollup.events + EXCLUDED.events,
-                bytes = shadow_ai_dailyrollup.bytes + EXCLUDED.bytes,
-                sensitive_events = shadow_ai_dailyrollup.sensitive_events
-                    + EXCLUDED.sensitive_events
-            """,
-            {
-                "tool": tool.pk,
-                "org": organization.pk,
-                "host": host,
-                "sensitive": list(SENSITIVE_LEVELS),
-            },
-        )
-        return cursor.rowcount
 
 
 # --- The review queue -----------------------------------------------------------------------

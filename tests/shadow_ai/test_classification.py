@@ -9,7 +9,9 @@ from shadow_ai.classification import (
     sensitivity_of,
     task_by_keywords,
 )
+from tenancy.context import org_context
 from tests.ops.conftest import celery_worker_process  # noqa: F401  (a real worker process)
+from tests.shadow_ai.ingest_helpers import catalogue, upload_dir  # noqa: F401  (fixtures)
 
 
 @pytest.mark.parametrize(
@@ -157,3 +159,26 @@ def test_a_confident_model_on_a_silent_name_goes_to_review_below_certainty():
     assert silent.path == "review"
     sure = decide_host("quietplace.io", model_label="coding", model_confidence=0.95, threshold=0.6)
     assert (sure.path, sure.is_ai) == ("model", True)
+
+
+@pytest.mark.usefixtures("catalogue", "upload_dir")
+def test_a_discovered_host_brings_its_past_events_into_the_inventory(cast):
+    from shadow_ai.models import HostClassification, Tool
+    from shadow_ai.selectors.inventory import inventory
+    from shadow_ai.services.classification import hosts_classify
+    from tests.shadow_ai.ingest_helpers import make_source, rollup_total, squid_log, upload
+
+    source = make_source(cast.org_a, cast.alice)
+    content = squid_log(20, hosts=("llmhub.io", "chatgpt.com"), users=("alice@example.com",))
+    upload(cast.org_a, cast.alice, cast.member("alice"), source, content)
+    assert rollup_total(cast.org_a) == 10
+    with org_context(cast.org_a):
+        ids = list(HostClassification.objects.values_list("pk", flat=True))
+    hosts_classify(org_id=cast.org_a.pk, host_ids=ids)
+    assert rollup_total(cast.org_a) == 20
+    hosts_classify(org_id=cast.org_a.pk, host_ids=ids)  # once only
+    assert rollup_total(cast.org_a) == 20
+    with org_context(cast.org_a):
+        tool = Tool.objects.get(name="llmhub.io")
+        assert tool.status == "unreviewed" and tool.source == "discovered"
+        assert tool.pk in {r.tool.pk for r in inventory(organization=cast.org_a).rows}
