@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from assessments.api import FluencyViewSet
 from audit.api import AuditEventViewSet
 from roi.api import MeasurementViewSet, UseCaseViewSet
+from shadow_ai.api.inventory import ShadowToolViewSet
 from tenancy.api.views import DepartmentViewSet, MemberViewSet, MeView
 
 router = SimpleRouter()
@@ -18,6 +19,7 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("fluency/campaigns", FluencyViewSet, basename="fluency-campaign")
 router.register("use-cases", UseCaseViewSet, basename="use-case")
 router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("shadow-ai/tools", ShadowToolViewSet, basename="shadow-tool")
 
 
 def not_found(request, exception):

@@ -29,6 +29,8 @@ ENDPOINTS = {
     "api:use-case-roi": (lambda c: {"pk": c.use_case.pk}, EVERYONE),
     "api:use-case-portfolio": (lambda c: {}, {"alice", "erin"}),
     "api:measurement-list": (lambda c: {}, ADMIN),
+    "api:shadow-tool-list": (lambda c: {}, {"alice", "erin"}),
+    "api:shadow-tool-detail": (lambda c: {"pk": c.shadow_tool.pk}, {"alice", "erin"}),
 }
 # POST-only routes: who may post (an empty body is refused with 400 for them, 403 for others).
 POST_ONLY = {"api:measurement-batch": ADMIN}
@@ -58,8 +60,21 @@ def cast(cast):
         setattr(cast, attribute, campaign)
         with org_context(org):
             use_case = UseCase.objects.create(organization=org, title="Triage", problem="p")
+            shadow_tool = _shadow_tool_in_use(org)
         setattr(cast, "use_case" if org == cast.org_a else "b_use_case", use_case)
+        setattr(cast, "shadow_tool" if org == cast.org_a else "b_shadow_tool", shadow_tool)
     return cast
+
+
+def _shadow_tool_in_use(org):
+    """A discovered tool with one day of use (so that it is in the inventory)."""
+    from django.utils import timezone
+
+    from shadow_ai.models import DailyRollup, Tool
+
+    tool = Tool.objects.create(organization=org, name="llmhub.io", source="discovered")
+    DailyRollup.objects.create(organization=org, day=timezone.now().date(), tool=tool, events=3)
+    return tool
 
 
 def url(name, cast, org=None):
@@ -137,6 +152,7 @@ FOREIGN_OBJECTS = {
     "api:fluency-campaign-detail": lambda c: c.b_campaign.pk,
     "api:use-case-detail": lambda c: c.b_use_case.pk,
     "api:use-case-roi": lambda c: c.b_use_case.pk,
+    "api:shadow-tool-detail": lambda c: c.b_shadow_tool.pk,
 }
 VERBS = ["get", "head", "options", "post", "put", "patch", "delete"]
 

@@ -288,3 +288,28 @@ def test_a_member_in_a_second_department_does_not_break_the_release(usage):
     MembershipFactory(organization=usage.org_b, user=user)
     with org_context(usage.org_a):
         assert Declaration.objects.count() == 0
+
+
+def test_the_inventory_api_gives_the_pages_figures_and_withholds_the_same(usage):
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_regenerate
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_regenerate(user=usage.erin)}")
+    url = reverse("api:shadow-tool-list", kwargs={"org_slug": usage.org_a.slug})
+    data = {t["name"]: t for t in client.get(url).json()}
+    assert (data["ChatGPT"]["users"], data["ChatGPT"]["events"]) == (14, 1780)
+    assert data["ChatGPT"]["risk"]["tool_risk"] == 0.35
+    assert (
+        data["DeepSeek"]["users"] is None and data["DeepSeek"]["withheld"] == "fewer than 5 people"
+    )
+    with org_context(usage.org_a):
+        key = governance.integrator_token_create(
+            organization=usage.org_a,
+            actor=usage.alice,
+            membership=usage.member("alice"),
+            name="feed",
+        )
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get(url).status_code == 403
