@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ops",
     "core",
     "slm",
+    "reports",
     # Domain modules
     "assessments",
     "roi",
@@ -210,7 +211,11 @@ REST_FRAMEWORK = {
         "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # A scoped (integrator) token is refused unless the endpoint accepts its scope.
+        "accounts.permissions.TokenScope",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -249,6 +254,8 @@ MODEL_QUEUE = "models"
 CELERY_TASK_ROUTES = {
     "slm.*": {"queue": MODEL_QUEUE},
     "assessments.score_free_text": {"queue": MODEL_QUEUE},
+    "shadow_ai.classify_hosts": {"queue": MODEL_QUEUE},
+    "shadow_ai.classify_prompts": {"queue": MODEL_QUEUE},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -30,6 +30,8 @@ ENDPOINTS = {
     "api:use-case-roi": (lambda c: {"pk": c.use_case.pk}, EVERYONE),
     "api:use-case-portfolio": (lambda c: {}, {"alice", "erin"}),
     "api:measurement-list": (lambda c: {}, ADMIN),
+    "api:shadow-tool-list": (lambda c: {}, {"alice", "erin"}),
+    "api:shadow-tool-detail": (lambda c: {"pk": c.shadow_tool.pk}, {"alice", "erin"}),
     "api:shadow-source-list": (lambda c: {}, ADMIN),
     "api:shadow-upload-list": (lambda c: {}, ADMIN),
     "api:shadow-upload-detail": (lambda c: {"pk": c.shadow_upload.pk}, ADMIN),
@@ -63,11 +65,24 @@ def cast(cast):
         setattr(cast, attribute, campaign)
         with org_context(org):
             use_case = UseCase.objects.create(organization=org, title="Triage", problem="p")
+            shadow_tool = _shadow_tool_in_use(org)
         setattr(cast, "use_case" if org == cast.org_a else "b_use_case", use_case)
+        setattr(cast, "shadow_tool" if org == cast.org_a else "b_shadow_tool", shadow_tool)
         with org_context(org):
             shadow_upload = Upload.objects.create(organization=org, kind="push", status="done")
         setattr(cast, "shadow_upload" if org == cast.org_a else "b_shadow_upload", shadow_upload)
     return cast
+
+
+def _shadow_tool_in_use(org):
+    """A discovered tool with one day of use (so that it is in the inventory)."""
+    from django.utils import timezone
+
+    from shadow_ai.models import DailyRollup, Tool
+
+    tool = Tool.objects.create(organization=org, name="llmhub.io", source="discovered")
+    DailyRollup.objects.create(organization=org, day=timezone.now().date(), tool=tool, events=3)
+    return tool
 
 
 def url(name, cast, org=None):
@@ -145,6 +160,7 @@ FOREIGN_OBJECTS = {
     "api:fluency-campaign-detail": lambda c: c.b_campaign.pk,
     "api:use-case-detail": lambda c: c.b_use_case.pk,
     "api:use-case-roi": lambda c: c.b_use_case.pk,
+    "api:shadow-tool-detail": lambda c: c.b_shadow_tool.pk,
     "api:shadow-upload-detail": lambda c: c.b_shadow_upload.pk,
     "api:shadow-upload-rejected": lambda c: c.b_shadow_upload.pk,
 }
@@ -343,3 +359,27 @@ def test_shadow_event_push_and_upload_via_the_api(cast, settings, tmp_path):
         b_uploads, {"file": io.BytesIO(b"x y z\n"), "source": source.pk}, format="multipart"
     )
     assert foreign.status_code == 400
+
+
+def test_integrator_token_pushes_events_and_reads_nothing(cast):
+    import time
+
+    from shadow_ai.services.governance import integrator_token_create
+
+    with org_context(cast.org_a):
+        key = integrator_token_create(
+            organization=cast.org_a,
+            actor=cast.alice,
+            membership=cast.member("alice"),
+            name="NSS feed",
+        )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    push = reverse("api:shadow-event-list", kwargs={"org_slug": cast.org_a.slug})
+    ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60))
+    event = {"id": "i1", "ts": ts, "user": "a@x.example", "host": "claude.ai"}
+    response = client.post(push, {"events": [event]}, format="json")
+    assert response.status_code == 200 and response.json()["accepted"] == 1
+    assert client.get(url("api:shadow-upload-list", cast)).status_code == 403
+    b_push = reverse("api:shadow-event-list", kwargs={"org_slug": cast.org_b.slug})
+    assert client.post(b_push, {"events": [event]}, format="json").status_code == 404

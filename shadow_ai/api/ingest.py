@@ -1,7 +1,7 @@
 """The shadow-AI ingestion API: push events, upload a log file, follow an upload.
 
-Admins only for now (an integrator token scoped to pushing events comes with the
-governance part). Pushes are idempotent per event id; uploads per file (SHA-256).
+Admins, and for pushing events also integrator tokens (scope shadow_ai.events.push).
+Pushes are idempotent per event id; uploads per file (SHA-256).
 """
 
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from shadow_ai.models import LogSource, RejectedRow, Upload
+from shadow_ai.services.governance import PUSH_SCOPE
 from shadow_ai.services.ingest import MAX_PUSH_EVENTS, events_push, upload_create
 from tenancy.api.base import OrgViewSet
 from tenancy.api.errors import api_error
@@ -177,13 +178,15 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet
 
 
 class EventPushViewSet(OrgViewSet):
-    """Push events in batches (JSON, at most 10,000 per request)."""
+    """Push events in batches (JSON, at most 10,000 per request). Integrator tokens
+    (scoped to pushing events) are accepted here and nowhere else."""
 
     queryset = Upload.objects.none()
     serializer_class = EventBatchSerializer
     parser_classes = [JSONParser]
     read_roles = ADMINS
     write_roles = ADMINS
+    token_scopes = (PUSH_SCOPE,)
 
     @extend_schema(request=EventBatchSerializer, responses=PushResultSerializer)
     def create(self, request, *args, **kwargs):
