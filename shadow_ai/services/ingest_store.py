@@ -97,14 +97,44 @@ DELETE FROM shadow_fresh f
 WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.ts = f.at AND ins.event_hash = f.h)
 """
 
-ROLL_UP = f"""
+# Rollups: the chunk grouped once; rows that exist (a day spread over two chunks) are
+# updated, new ones inserted plainly (ON CONFLICT's speculative insertion per row costs
+# more than the lookup). A racing transaction makes the insert fail: then ROLL_UP_RACING.
+ROLL_UP_GROUP = f"""
+CREATE TEMP TABLE shadow_roll ON COMMIT DROP AS
+SELECT (f.at AT TIME ZONE 'UTC')::date AS day, f.tool_id, f.identity_id,
+    max(f.membership_id) AS membership_id, max(f.department_id) AS department_id,
+    count(*) AS events, sum(f.bytes) AS bytes,
+    count(*) FILTER (WHERE f.sensitivity IN {SENSITIVE}) AS sensitive
+FROM shadow_fresh f WHERE f.tool_id IS NOT NULL
+GROUP BY 1, 2, 3
+"""
+ROLL_UP_UPDATE = """
+UPDATE shadow_ai_dailyrollup r SET events = r.events + g.events, bytes = r.bytes + g.bytes,
+    sensitive_events = r.sensitive_events + g.sensitive, membership_id = g.membership_id,
+    department_id = g.department_id
+FROM shadow_roll g
+WHERE r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
+    AND r.identity_id = g.identity_id
+"""
+ROLL_UP_INSERT = """
+INSERT INTO shadow_ai_dailyrollup (organization_id, day, tool_id, identity_id,
+    membership_id, department_id, events, bytes, sensitive_events)
+SELECT %(org)s, g.day, g.tool_id, g.identity_id, g.membership_id, g.department_id,
+    g.events, g.bytes, g.sensitive
+FROM shadow_roll g
+WHERE NOT EXISTS (
+    SELECT 1 FROM shadow_ai_dailyrollup r
+    WHERE r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
+        AND r.identity_id = g.identity_id
+)
+"""
+ROLL_UP_RACING = """
 INSERT INTO shadow_ai_dailyrollup AS r (organization_id, day, tool_id, identity_id,
     membership_id, department_id, events, bytes, sensitive_events)
-SELECT %(org)s, (f.at AT TIME ZONE 'UTC')::date, f.tool_id, f.identity_id,
-    max(f.membership_id), max(f.department_id), count(*), sum(f.bytes),
-    count(*) FILTER (WHERE f.sensitivity IN {SENSITIVE})
-FROM shadow_fresh f WHERE f.tool_id IS NOT NULL
-GROUP BY 2, 3, 4
+SELECT %(org)s, g.day, g.tool_id, g.identity_id, g.membership_id, g.department_id,
+    g.events, g.bytes, g.sensitive
+FROM shadow_roll g
 ON CONFLICT (organization_id, day, tool_id, identity_id) DO UPDATE SET
     events = r.events + excluded.events,
     bytes = r.bytes + excluded.bytes,
@@ -240,20 +270,28 @@ def store_chunk(
                 copy.write("".join(buffer))
         cursor.execute(FRESH, params)
         cursor.execute(DROP_KNOWN, params)
-        cursor.execute(DROP_REPEATS)
         try:
             with transaction.atomic(using=DEFAULT_DB_ALIAS):
                 cursor.execute(INSERT_EVENTS, params)
         except IntegrityError:
+            # The same event twice in the chunk, or another transaction storing some of
+            # these events meanwhile: the careful path.
+            cursor.execute(DROP_REPEATS)
             cursor.execute(INSERT_EVENTS_RACING, params)
         cursor.execute("SELECT count(*) FROM shadow_fresh")
         result.inserted = cursor.fetchone()[0]
-        cursor.execute(ROLL_UP, params)
+        cursor.execute(ROLL_UP_GROUP, params)
+        cursor.execute(ROLL_UP_UPDATE, params)
+        try:
+            with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                cursor.execute(ROLL_UP_INSERT, params)
+        except IntegrityError:
+            cursor.execute(ROLL_UP_RACING, params)
         cursor.execute(UNKNOWN_HOSTS, params)
         result.new_host_ids = [host_id for host_id, created in cursor.fetchall() if created]
         if with_prompts:
             cursor.execute(INSERT_PROMPTS, params)
-        cursor.execute("DROP TABLE shadow_fresh, shadow_stage")
+        cursor.execute("DROP TABLE shadow_roll, shadow_fresh, shadow_stage")
     return result
 
 
