@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from assessments.api import FluencyViewSet
 from audit.api import AuditEventViewSet
 from roi.api import MeasurementViewSet, UseCaseViewSet
+from shadow_ai.api.ingest import EventPushViewSet, SourceViewSet, UploadViewSet
 from shadow_ai.api.inventory import ShadowToolViewSet
 from tenancy.api.views import DepartmentViewSet, MemberViewSet, MeView
 
@@ -20,6 +21,9 @@ router.register("fluency/campaigns", FluencyViewSet, basename="fluency-campaign"
 router.register("use-cases", UseCaseViewSet, basename="use-case")
 router.register("measurements", MeasurementViewSet, basename="measurement")
 router.register("shadow-ai/tools", ShadowToolViewSet, basename="shadow-tool")
+router.register("shadow-ai/sources", SourceViewSet, basename="shadow-source")
+router.register("shadow-ai/uploads", UploadViewSet, basename="shadow-upload")
+router.register("shadow-ai/events", EventPushViewSet, basename="shadow-event")
 
 
 def not_found(request, exception):

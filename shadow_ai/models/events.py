@@ -5,7 +5,7 @@ from django.db import models
 from shadow_ai.models.catalogue import Tool
 from shadow_ai.models.ingest import Upload
 from shadow_ai.models.labels import Sensitivity, TaskCategory
-from tenancy.models import Department, Membership, TenantModel
+from tenancy.models import Department, Membership, Organization, TenantModel
 
 
 class IdentityKind(models.TextChoices):
@@ -41,9 +41,11 @@ class Event(TenantModel):
     """One request seen at a gateway. Append-only, in a table partitioned by month on ts
     that migration 0002 creates with SQL (Django does not manage it): no foreign-key
     constraints in the database (each would cost a lookup per inserted row), the
-    relations below are for the ORM only. Idempotency: unique (organization_id,
-    event_hash, ts); event_hash is md5 over the normalised fields, or over the pushed
-    event id. Write only through shadow_ai.services.ingest."""
+    relations below are for the ORM only. Idempotency: unique (organization_id, ts,
+    event_hash); event_hash is a 64-bit hash (hashtextextended) of the normalised fields,
+    or of the sender's event id. ts leads the key so that loading a log, which runs
+    forward in time, appends to the index instead of writing all over it. Write only
+    through shadow_ai.services.ingest."""
 
     id = models.BigAutoField(primary_key=True)
     ts = models.DateTimeField()
@@ -77,7 +79,7 @@ class Event(TenantModel):
     url_path = models.TextField(blank=True)
     task_category = models.CharField(max_length=30, choices=TaskCategory.choices, blank=True)
     sensitivity = models.CharField(max_length=20, choices=Sensitivity.choices, blank=True)
-    event_hash = models.UUIDField()
+    event_hash = models.BigIntegerField()
     upload = models.ForeignKey(
         Upload, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
@@ -90,18 +92,50 @@ class Event(TenantModel):
 class DailyRollup(TenantModel):
     """Events per day, tool and identity (with the identity's member and department at the
     time), maintained by ingestion in the same transaction as the events. Dashboards read
-    this, never Event. Only events whose tool is known are rolled up."""
+    this, never Event. Only events whose tool is known are rolled up.
 
+    Written for every chunk of every upload, so it carries only the indexes it is read by:
+    the foreign keys have no database constraint or index of their own (each would cost a
+    lookup or an index write per row); Django still cascades deletions. The organisation
+    column is led by the unique key, so it needs no index of its own either."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     day = models.DateField()
-    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="+")
+    tool = models.ForeignKey(
+        Tool, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     identity = models.ForeignKey(
-        IdentityAlias, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        IdentityAlias,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     membership = models.ForeignKey(
-        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Membership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     events = models.BigIntegerField(default=0)
     bytes = models.BigIntegerField(default=0)
@@ -116,10 +150,7 @@ class DailyRollup(TenantModel):
                 nulls_distinct=False,
             )
         ]
-        indexes = [
-            models.Index(fields=["organization", "tool", "day"]),
-            models.Index(fields=["organization", "department", "day"]),
-        ]
+        indexes = [models.Index(fields=["organization", "tool", "day"])]
 
 
 class PromptRecord(TenantModel):
@@ -127,7 +158,7 @@ class PromptRecord(TenantModel):
     slm.crypto) only when ShadowSettings.keep_raw_prompts was on at ingestion."""
 
     event_id = models.BigIntegerField(null=True, blank=True)
-    event_hash = models.UUIDField(null=True, blank=True)
+    event_hash = models.BigIntegerField(null=True, blank=True)
     ts = models.DateTimeField()
     upload = models.ForeignKey(
         Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -299,8 +299,13 @@ class Ingestor:
     def store(self, chunk: Chunk) -> tuple[int, int, int]:
         """(inserted, duplicates, ignored) for a chunk, in the caller's transaction."""
         lines, ignored, prompts = self.lines(chunk.rows)
+        stamps = [r.ts for r in chunk.rows]
         result = store_chunk(
-            org_id=self.org_id, upload_id=self.upload_id, lines=lines, with_prompts=prompts
+            org_id=self.org_id,
+            upload_id=self.upload_id,
+            lines=lines,
+            span=(min(stamps), max(stamps)),
+            with_prompts=prompts,
         )
         self.new_host_ids.extend(result.new_host_ids)
         return result.inserted, len(lines) - result.inserted, ignored

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from shadow_ai.models import SENSITIVE_LEVELS
 
@@ -44,64 +44,123 @@ STAGE_COLUMNS = (
 )
 
 # The idempotency key: the sender's event id when there is one, else the normalised fields.
+# A 64-bit hash (hashtextextended, several times cheaper than md5 here) suffices: the unique
+# key is (organization_id, ts, event_hash), so only events of one organisation at the same
+# microsecond could ever collide.
 HASH_EXPR = (
-    "md5(CASE WHEN s.ext_id IS NULL THEN concat_ws('|', s.ts, s.identity_id, s.host, "
-    "s.url_path, s.bytes, s.action) ELSE 'id|' || s.ext_id END)::uuid"
+    "hashtextextended(CASE WHEN s.ext_id IS NULL THEN concat_ws('|', s.ts, s.identity_id, "
+    "s.host, s.url_path, s.bytes, s.action) ELSE 'id|' || s.ext_id END, 0)"
 )
 
 SENSITIVE = "(" + ", ".join(f"'{level}'" for level in SENSITIVE_LEVELS) + ")"
 
-INSERT_EVENTS = f"""
-WITH ins AS (
-    INSERT INTO shadow_ai_event (organization_id, ts, tool_id, host, identity_id,
-        membership_id, department_id, bytes, action, url_path, sensitivity, event_hash,
-        upload_id)
-    SELECT %(org)s, to_timestamp(s.ts), s.tool_id, s.host, s.identity_id, m.id,
-        m.department_id, s.bytes, s.action, s.url_path, s.sensitivity, {HASH_EXPR},
-        %(upload)s
-    FROM shadow_stage s
-    LEFT JOIN shadow_ai_identityalias a ON a.id = s.identity_id
-    LEFT JOIN tenancy_membership m ON m.id = a.membership_id
-    ON CONFLICT (organization_id, event_hash, ts) DO NOTHING
-    RETURNING ts, tool_id, identity_id, membership_id, department_id, bytes, sensitivity
-), rolled AS (
-    INSERT INTO shadow_ai_dailyrollup AS r (organization_id, day, tool_id, identity_id,
-        membership_id, department_id, events, bytes, sensitive_events)
-    SELECT %(org)s, (ts AT TIME ZONE 'UTC')::date, tool_id, identity_id,
-        max(membership_id), max(department_id), count(*), sum(bytes),
-        count(*) FILTER (WHERE sensitivity IN {SENSITIVE})
-    FROM ins WHERE tool_id IS NOT NULL
-    GROUP BY 2, 3, 4
-    ON CONFLICT (organization_id, day, tool_id, identity_id) DO UPDATE SET
-        events = r.events + excluded.events,
-        bytes = r.bytes + excluded.bytes,
-        sensitive_events = r.sensitive_events + excluded.sensitive_events,
-        membership_id = excluded.membership_id,
-        department_id = excluded.department_id
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM rolled)
+# The chunk, resolved once: timestamp, idempotency key, member and department.
+FRESH = f"""
+CREATE TEMP TABLE shadow_fresh ON COMMIT DROP AS
+SELECT s.*, to_timestamp(s.ts) AS at, {HASH_EXPR} AS h, m.id AS membership_id,
+    m.department_id
+FROM shadow_stage s
+LEFT JOIN shadow_ai_identityalias a ON a.id = s.identity_id
+LEFT JOIN tenancy_membership m ON m.id = a.membership_id
 """
 
-INSERT_PROMPTS = f"""
+# Events already stored (a file uploaded again, overlapping log files), looked up in the
+# chunk's time window only, and repeats inside the chunk: not inserted, not rolled up.
+DROP_KNOWN = """
+DELETE FROM shadow_fresh f USING shadow_ai_event e
+WHERE e.organization_id = %(org)s AND e.ts BETWEEN to_timestamp(%(lo)s) AND to_timestamp(%(hi)s)
+    AND e.ts = f.at AND e.event_hash = f.h
+"""
+DROP_REPEATS = """
+DELETE FROM shadow_fresh a USING shadow_fresh b
+WHERE a.at = b.at AND a.h = b.h AND a.ctid > b.ctid
+"""
+
+EVENT_COLUMNS = """shadow_ai_event (organization_id, ts, tool_id, host, identity_id,
+    membership_id, department_id, bytes, action, url_path, sensitivity, event_hash, upload_id)"""
+EVENT_VALUES = """%(org)s, f.at, f.tool_id, f.host, f.identity_id, f.membership_id,
+    f.department_id, f.bytes, f.action, f.url_path, f.sensitivity, f.h, %(upload)s"""
+
+# A plain INSERT: the unique index still guards, without the cost of ON CONFLICT's
+# speculative insertion on every row.
+INSERT_EVENTS = f"INSERT INTO {EVENT_COLUMNS} SELECT {EVENT_VALUES} FROM shadow_fresh f"
+
+# Only when another transaction stored some of the same events meanwhile (two overlapping
+# files processed at once): insert what is still new and forget the rest.
+INSERT_EVENTS_RACING = f"""
+WITH ins AS (
+    INSERT INTO {EVENT_COLUMNS} SELECT {EVENT_VALUES} FROM shadow_fresh f
+    ON CONFLICT (organization_id, ts, event_hash) DO NOTHING
+    RETURNING ts, event_hash
+)
+DELETE FROM shadow_fresh f
+WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.ts = f.at AND ins.event_hash = f.h)
+"""
+
+# Rollups: the chunk grouped once; rows that exist (a day spread over two chunks) are
+# updated, new ones inserted plainly (ON CONFLICT's speculative insertion per row costs
+# more than the lookup). A racing transaction makes the insert fail: then ROLL_UP_RACING.
+ROLL_UP_GROUP = f"""
+CREATE TEMP TABLE shadow_roll ON COMMIT DROP AS
+SELECT (f.at AT TIME ZONE 'UTC')::date AS day, f.tool_id, f.identity_id,
+    max(f.membership_id) AS membership_id, max(f.department_id) AS department_id,
+    count(*) AS events, sum(f.bytes) AS bytes,
+    count(*) FILTER (WHERE f.sensitivity IN {SENSITIVE}) AS sensitive
+FROM shadow_fresh f WHERE f.tool_id IS NOT NULL
+GROUP BY 1, 2, 3
+"""
+ROLL_UP_UPDATE = """
+UPDATE shadow_ai_dailyrollup r SET events = r.events + g.events, bytes = r.bytes + g.bytes,
+    sensitive_events = r.sensitive_events + g.sensitive, membership_id = g.membership_id,
+    department_id = g.department_id
+FROM shadow_roll g
+WHERE r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
+    AND r.identity_id = g.identity_id
+"""
+ROLL_UP_INSERT = """
+INSERT INTO shadow_ai_dailyrollup (organization_id, day, tool_id, identity_id,
+    membership_id, department_id, events, bytes, sensitive_events)
+SELECT %(org)s, g.day, g.tool_id, g.identity_id, g.membership_id, g.department_id,
+    g.events, g.bytes, g.sensitive
+FROM shadow_roll g
+WHERE NOT EXISTS (
+    SELECT 1 FROM shadow_ai_dailyrollup r
+    WHERE r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
+        AND r.identity_id = g.identity_id
+)
+"""
+ROLL_UP_RACING = """
+INSERT INTO shadow_ai_dailyrollup AS r (organization_id, day, tool_id, identity_id,
+    membership_id, department_id, events, bytes, sensitive_events)
+SELECT %(org)s, g.day, g.tool_id, g.identity_id, g.membership_id, g.department_id,
+    g.events, g.bytes, g.sensitive
+FROM shadow_roll g
+ON CONFLICT (organization_id, day, tool_id, identity_id) DO UPDATE SET
+    events = r.events + excluded.events,
+    bytes = r.bytes + excluded.bytes,
+    sensitive_events = r.sensitive_events + excluded.sensitive_events,
+    membership_id = excluded.membership_id,
+    department_id = excluded.department_id
+"""
+
+INSERT_PROMPTS = """
 INSERT INTO shadow_ai_promptrecord (organization_id, event_id, event_hash, ts, upload_id,
     tool_id, identity_id, membership_id, department_id, text, pii_counts, task_category,
     sensitivity, raw_text, created_at)
 SELECT %(org)s, e.id, e.event_hash, e.ts, %(upload)s, e.tool_id, e.identity_id,
-    e.membership_id, e.department_id, s.prompt, coalesce(s.pii, '{{}}'::jsonb), '',
-    s.sensitivity, coalesce(s.raw_prompt, ''), now()
-FROM shadow_stage s
-JOIN shadow_ai_event e ON e.organization_id = %(org)s AND e.event_hash = {HASH_EXPR}
-    AND e.ts = to_timestamp(s.ts)
-WHERE s.prompt IS NOT NULL
+    e.membership_id, e.department_id, f.prompt, coalesce(f.pii, '{}'::jsonb), '',
+    f.sensitivity, coalesce(f.raw_prompt, ''), now()
+FROM shadow_fresh f
+JOIN shadow_ai_event e ON e.organization_id = %(org)s AND e.ts = f.at AND e.event_hash = f.h
+WHERE f.prompt IS NOT NULL
 ON CONFLICT (organization_id, event_hash) WHERE event_hash IS NOT NULL DO NOTHING
 """
 
 UNKNOWN_HOSTS = """
 INSERT INTO shadow_ai_hostclassification AS h (organization_id, host, category,
     decided_by, events, first_seen, updated_at)
-SELECT %(org)s, s.host, '', '', count(*), now(), now()
-FROM shadow_stage s WHERE s.tool_id IS NULL GROUP BY s.host
+SELECT %(org)s, f.host, '', '', count(*), now(), now()
+FROM shadow_fresh f WHERE f.tool_id IS NULL GROUP BY f.host
 ON CONFLICT (organization_id, host) DO UPDATE SET events = h.events + excluded.events,
     updated_at = now()
 RETURNING h.id, (xmax = 0) AS created
@@ -183,15 +242,19 @@ def store_chunk(
     org_id: int,
     upload_id: int | None,
     lines: Iterable[str],
+    span: tuple[float, float],
     with_prompts: bool,
     batch_bytes: int = 1 << 20,
 ) -> StoreResult:
     """COPY the lines into the staging table and move them into Event, DailyRollup,
-    HostClassification (unknown hosts) and PromptRecord. Runs in the caller's transaction,
-    which must be an org_context for org_id."""
+    HostClassification (unknown hosts) and PromptRecord. span: the lowest and highest ts
+    of the lines. Runs in the caller's transaction, an org_context for org_id."""
     connection = connections[DEFAULT_DB_ALIAS]
     result = StoreResult()
+    params = {"org": org_id, "upload": upload_id, "lo": span[0], "hi": span[1]}
     with connection.cursor() as cursor:
+        # Room for the chunk's grouping in memory (the default spills it to disk).
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(STAGE_DDL)
         raw = cursor.cursor  # psycopg's cursor: COPY is not in Django's API
         with raw.copy(f"COPY shadow_stage ({STAGE_COLUMNS}) FROM STDIN") as copy:
@@ -205,14 +268,30 @@ def store_chunk(
                     buffer, size = [], 0
             if buffer:
                 copy.write("".join(buffer))
-        params = {"org": org_id, "upload": upload_id}
-        cursor.execute(INSERT_EVENTS, params)
+        cursor.execute(FRESH, params)
+        cursor.execute(DROP_KNOWN, params)
+        try:
+            with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                cursor.execute(INSERT_EVENTS, params)
+        except IntegrityError:
+            # The same event twice in the chunk, or another transaction storing some of
+            # these events meanwhile: the careful path.
+            cursor.execute(DROP_REPEATS)
+            cursor.execute(INSERT_EVENTS_RACING, params)
+        cursor.execute("SELECT count(*) FROM shadow_fresh")
         result.inserted = cursor.fetchone()[0]
+        cursor.execute(ROLL_UP_GROUP, params)
+        cursor.execute(ROLL_UP_UPDATE, params)
+        try:
+            with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                cursor.execute(ROLL_UP_INSERT, params)
+        except IntegrityError:
+            cursor.execute(ROLL_UP_RACING, params)
         cursor.execute(UNKNOWN_HOSTS, params)
         result.new_host_ids = [host_id for host_id, created in cursor.fetchall() if created]
         if with_prompts:
             cursor.execute(INSERT_PROMPTS, params)
-        cursor.execute("DROP TABLE shadow_stage")
+        cursor.execute("DROP TABLE shadow_roll, shadow_fresh, shadow_stage")
     return result
 
 

@@ -326,3 +326,13 @@ def test_retention_deletes_per_organisation_and_drops_partitions_nobody_keeps(li
     assert event_count(cast.org_b) == 2  # default 395 days
     assert result["dropped_partitions"]  # the 800-day-old month: nobody keeps it
     assert all(name < "shadow_ai_event_2026" for name in result["dropped_partitions"])
+
+
+def test_a_line_repeated_inside_one_file_counts_once(cast):
+    source = make_source(cast.org_a, cast.alice)
+    lines = squid_log(6).splitlines(keepends=True)
+    up, _ = upload(
+        cast.org_a, cast.alice, cast.member("alice"), source, "".join(lines + lines[2:3])
+    )
+    assert (up.total, up.accepted, up.duplicate) == (7, 6, 1)
+    assert event_count(cast.org_a) == rollup_total(cast.org_a) == 6
