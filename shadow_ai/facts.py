@@ -24,7 +24,7 @@ def _period(period: Period) -> inv_selectors.Period:
 def _facts(org, period: Period) -> tuple[list[Fact], list[Chart], bool]:
     p = _period(period)
     inv = inv_selectors.inventory(organization=org, period=p)
-    gap = insights.perception_gap(organization=org, period=p)
+    gap = insights.perception_gap(organization=org, period=p, detected=inv.detected)
     spend = insights.personal_spend(organization=org)
     link = reverse("shadow_ai:inventory", kwargs={"org_slug": org.slug})
     insights_link = reverse("shadow_ai:insights", kwargs={"org_slug": org.slug})

@@ -79,14 +79,17 @@ class PerceptionGap:
         return None if detected is None else round(detected - self.estimate_pct, 1)
 
 
-def perception_gap(*, organization, period: Period | None = None) -> PerceptionGap:
+def perception_gap(
+    *, organization, period: Period | None = None, detected: dict[object, int] | None = None
+) -> PerceptionGap:
     """Share of members detected using AI (and declaring it) against leadership's estimate.
     One release per department with both measures, so the page's table and headline are
     suppressed together."""
     period = period or default_period()
     names = departments()
     members = _members_by_department()
-    detected = detected_members_by_department(period)
+    if detected is None:  # else the inventory's own pass over the rollups counted them
+        detected = detected_members_by_department(period)
     declared = _declarers_by_department()
     groups = [
         privacy.Group(

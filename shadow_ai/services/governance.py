@@ -120,7 +120,7 @@ def declaration_save(
     """An employee's own declaration (new, or their own one changed). Validated; the audit
     log records that a declaration was made, not what it says."""
     errors = {}
-    tool_name = (tool or tool_name or "").strip() if tool is None else tool.name
+    tool_name = tool.name if tool is not None else (tool_name or "").strip()
     if not tool_name:
         errors["tool_name"] = "Name the tool."
     elif len(tool_name) > 200:

@@ -220,7 +220,9 @@ class InsightsView(OrgView, TemplateView):
         context = super().get_context_data(**kwargs)
         inv = inventory(organization=self.organization)
         context.update(
-            gap=insight_selectors.perception_gap(organization=self.organization, period=inv.period),
+            gap=insight_selectors.perception_gap(
+                organization=self.organization, period=inv.period, detected=inv.detected
+            ),
             by_tool=insight_selectors.declared_vs_detected_by_tool(
                 organization=self.organization, inventory=inv
             ),
