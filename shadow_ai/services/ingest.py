@@ -191,9 +191,12 @@ def upload_create(
                 raise ValidationError({"file": f"{filename}: {exc}."}) from None
         sha = digest.hexdigest()
         existing = Upload.objects.filter(kind=UploadKind.FILE, sha256=sha).first()
-        if existing is not None:
+        if existing is not None and existing.status != UploadStatus.FAILED:
             target.unlink(missing_ok=True)
             return Created(existing, True)
+        if existing is not None:
+            # The same file failed before (nothing of it was kept): this is a retry.
+            existing.delete()
         try:
             with transaction.atomic():
                 upload = Upload.objects.create(
@@ -530,6 +533,9 @@ def _flush(
             locked.status = UploadStatus.DONE
             locked.finished_at = locked.heartbeat_at
             fields += ["status", "finished_at"]
+            # The file is not needed once its rows are in (its SHA-256 stays, for duplicates).
+            stored = upload_path(locked)
+            transaction.on_commit(lambda: stored.unlink(missing_ok=True))
         locked.save(update_fields=fields)
         ingestor.announce_hosts()
         upload.total = locked.total
@@ -568,6 +574,9 @@ def upload_fail(
         upload.progress = 100
         upload.finished_at = timezone.now()
         upload.save()
+        if upload.stored_name:
+            stored = upload_path(upload)
+            transaction.on_commit(lambda: stored.unlink(missing_ok=True))
 
 
 # --- API push --------------------------------------------------------------------------

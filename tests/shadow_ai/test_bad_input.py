@@ -218,3 +218,14 @@ def test_upload_form_shows_a_binary_file_error_not_a_500(cast, client_for):
     )
     assert response.status_code == 400
     assert "binary file" in response.content.decode()
+
+
+def test_a_failed_file_can_be_uploaded_again(cast):
+    source = make_source(cast.org_a, cast.alice, "csv", {"columns": {"ts": "Missing"}})
+    content = "Time,Host,User\n2026-01-01T00:00:00Z,claude.ai,ann\n"
+    failed, _ = upload(cast.org_a, cast.alice, cast.member("alice"), source, content, "a.csv")
+    assert failed.status == UploadStatus.FAILED
+    again, duplicate = upload(
+        cast.org_a, cast.alice, cast.member("alice"), source, content, "a.csv", process=False
+    )
+    assert not duplicate and again.pk != failed.pk and again.status == UploadStatus.QUEUED
