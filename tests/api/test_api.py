@@ -339,7 +339,7 @@ def test_shadow_event_push_and_upload_via_the_api(cast, settings, tmp_path):
         {"file": io.BytesIO(b"\x00\x01\x02" * 10), "source": source.pk},
         format="multipart",
     )
-    assert binary.status_code == 400 and "binary" in str(binary.json())
+    assert binary.status_code == 409 and "binary" in str(binary.json())
 
     from shadow_ai.services.ingest import upload_process
 
@@ -358,7 +358,7 @@ def test_shadow_event_push_and_upload_via_the_api(cast, settings, tmp_path):
     foreign = token_client(cast.bob).post(
         b_uploads, {"file": io.BytesIO(b"x y z\n"), "source": source.pk}, format="multipart"
     )
-    assert foreign.status_code == 400
+    assert foreign.status_code == 409
 
 
 def test_integrator_token_pushes_events_and_reads_nothing(cast):
