@@ -247,7 +247,10 @@ class Chunk:
 class Ingestor:
     """Moves one upload's rows into the database, chunk by chunk."""
 
-    def __init__(self, org_id: int, upload_id: int | None, *, keep_raw: bool) -> None:
+    def __init__(
+        self, org_id: int, upload_id: int | None, *, keep_raw: bool, durable: bool = True
+    ) -> None:
+        self.durable = durable
         self.org_id = org_id
         self.upload_id = upload_id
         self.keep_raw = keep_raw
@@ -324,6 +327,7 @@ class Ingestor:
             lines=lines,
             span=(min(stamps), max(stamps)),
             with_prompts=prompts,
+            durable=self.durable,
         )
         self.new_host_ids.extend(result.new_host_ids)
         return result.inserted, len(lines) - result.inserted, ignored
@@ -365,7 +369,7 @@ def upload_process(*, org_id: int, upload_id: int, chunk_rows: int | None = None
         checkpoint = upload.lines_done
         keep_raw = _keep_raw()
         label = LogFormat(fmt).label
-    ingestor = Ingestor(org_id, upload_id, keep_raw=keep_raw)
+    ingestor = Ingestor(org_id, upload_id, keep_raw=keep_raw, durable=False)
     # In a worker (not inside a caller's transaction), a second thread reads, parses,
     # resolves and formats the next chunk while this one loads the current one: the two
     # halves overlap (psycopg releases the GIL while PostgreSQL works).

@@ -249,6 +249,7 @@ def store_chunk(
     lines: Iterable[str],
     span: tuple[float, float],
     with_prompts: bool,
+    durable: bool = True,
     batch_bytes: int = 1 << 20,
 ) -> StoreResult:
     """COPY the lines into the staging table and move them into Event, DailyRollup,
@@ -260,6 +261,11 @@ def store_chunk(
     with connection.cursor() as cursor:
         # Room for the chunk's grouping in memory (the default spills it to disk).
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        if not durable:
+            # An upload's chunk commits with its checkpoint: if a crash loses the commit,
+            # both are lost and the chunk is simply read again. No need to wait for the
+            # WAL flush. (API pushes stay durable: their sender was told "stored".)
+            cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(STAGE_DDL)
         raw = cursor.cursor  # psycopg's cursor: COPY is not in Django's API
         with raw.copy(f"COPY shadow_stage ({STAGE_COLUMNS}) FROM STDIN") as copy:
