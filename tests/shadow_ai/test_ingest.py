@@ -277,14 +277,26 @@ def test_raw_prompts_kept_encrypted_only_when_opted_in(cast):
         assert decrypt(prompt.raw_text) == "mail bob@example.org"
 
 
-def test_other_organisation_sees_none_of_the_events_rollups_or_uploads(cast):
+@pytest.mark.wall("rls")
+def test_other_organisation_sees_none_of_the_events_or_rollups_even_unfiltered(cast):
+    source = make_source(cast.org_a, cast.alice)
+    upload(cast.org_a, cast.alice, cast.member("alice"), source, squid_log(10))
+    with org_context(cast.org_b):
+        # Raw SQL with no organisation filter: the policies on the partitioned table (and
+        # its partitions) hold the line.
+        assert sql("SELECT count(*) FROM shadow_ai_event")[0][0] == 0
+        assert sql("SELECT count(*) FROM shadow_ai_dailyrollup")[0][0] == 0
+    with org_context(cast.org_a):
+        assert sql("SELECT count(*) FROM shadow_ai_event")[0][0] == 10
+
+
+def test_other_organisation_sees_none_of_the_uploads_or_identities(cast):
     source = make_source(cast.org_a, cast.alice)
     up, _ = upload(cast.org_a, cast.alice, cast.member("alice"), source, squid_log(10))
     with org_context(cast.org_b):
-        assert sql("SELECT count(*) FROM shadow_ai_event")[0][0] == 0
-        assert sql("SELECT count(*) FROM shadow_ai_dailyrollup")[0][0] == 0
         assert not Upload.objects.filter(pk=up.pk).exists()
         assert not IdentityAlias.objects.exists()
+        assert not DailyRollup.objects.exists()
     # The same file uploaded by another organisation is not a duplicate there.
     source_b = make_source(cast.org_b, cast.bob)
     up_b, duplicate = upload(cast.org_b, cast.bob, cast.member("bob"), source_b, squid_log(10))
