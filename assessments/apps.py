@@ -8,12 +8,14 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The modules below this one never import it: it hands them what they call.
+        from assessments import facts
         from assessments.demo import seed_demo_assessments
         from assessments.services.free_text_scoring import (
             REVIEW_ITEM_TYPE,
             apply_review_decision,
             check_review_label,
         )
+        from reports.registry import register_section
         from slm.review import register_decision_handler
         from tenancy.seeding import register_demo_seeder
 
@@ -21,3 +23,4 @@ class AssessmentsConfig(AppConfig):
             REVIEW_ITEM_TYPE, apply_review_decision, check_label=check_review_label
         )
         register_demo_seeder("assessments", seed_demo_assessments, order=10)
+        register_section(key="fluency", title="AI fluency", order=10, provider=facts.section)

@@ -217,6 +217,15 @@ def campaign_summaries(scope: Scope, campaigns: Sequence[Campaign]) -> list[Camp
     return [_summary(scope, c, releases[c.pk].total) for c in campaigns]
 
 
+def default_campaign(scope: Scope, campaigns: Sequence[Campaign]) -> Campaign:
+    """The campaign the analytics page opens on: the newest (campaigns come newest first)
+    whose results are not all suppressed, else the newest."""
+    for summary in campaign_summaries(scope, campaigns):
+        if not summary.suppressed:
+            return summary.campaign
+    return campaigns[0]
+
+
 def trend(scope: Scope, campaigns: list[Campaign]) -> list[CampaignSummary]:
     """The same summary per campaign, oldest first: the slope matters more than the position."""
     return campaign_summaries(scope, sorted(campaigns, key=lambda c: c.opens_at))

@@ -33,7 +33,9 @@ class AnalyticsView(OrgView, TemplateView):
         if not campaigns:
             return {"campaign": None, "campaigns": []}
         wanted = self.request.GET.get("campaign", "")
-        campaign = next((c for c in campaigns if str(c.pk) == wanted), campaigns[0])
+        campaign = next(
+            (c for c in campaigns if str(c.pk) == wanted), None
+        ) or analytics.default_campaign(scope, campaigns)
         same_framework = [
             c for c in campaigns if c.version.framework_id == campaign.version.framework_id
         ]

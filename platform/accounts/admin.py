@@ -20,5 +20,5 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "prefix", "created_at", "last_used_at"]
+    list_display = ["user", "scope", "organization_id", "prefix", "created_at", "last_used_at"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]

@@ -52,13 +52,38 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ApiToken(models.Model):
-    """A user's personal token for /api/v1/. Only its hash is stored; it is shown once."""
+    """A token for /api/v1/. Only its hash is stored; it is shown once.
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="api_token")
+    A personal token (scope "") acts with its user's permissions in every organisation.
+    A scoped token (an integrator's) is refused everywhere except on endpoints that
+    accept its scope (accounts.permissions.TokenScope), and only in its one organisation.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    scope = models.CharField(
+        max_length=60, blank=True, default="", help_text="Empty: a personal token."
+    )
+    # The organisation a scoped token works in. No foreign key: accounts sits below
+    # tenancy, which checks it (tenancy.api.base.OrgViewSet).
+    organization_id = models.BigIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=120, blank=True)
     prefix = models.CharField(max_length=8, help_text="First characters, to recognise it.")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(scope=""),
+                name="api_token_one_personal_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope="") | models.Q(organization_id__isnull=False),
+                name="api_token_scoped_has_organization",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

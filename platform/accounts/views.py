@@ -75,7 +75,7 @@ class ApiTokenView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["token"] = ApiToken.objects.filter(user=self.request.user).first()
+        context["token"] = ApiToken.objects.filter(user=self.request.user, scope="").first()
         context["new_key"] = self.request.session.pop("new_api_key", None)
         return context
 

@@ -9,6 +9,8 @@ from rest_framework.routers import SimpleRouter
 from assessments.api import FluencyViewSet
 from audit.api import AuditEventViewSet
 from roi.api import MeasurementViewSet, UseCaseViewSet
+from shadow_ai.api.ingest import EventPushViewSet, SourceViewSet, UploadViewSet
+from shadow_ai.api.inventory import ShadowToolViewSet
 from tenancy.api.views import DepartmentViewSet, MemberViewSet, MeView
 
 router = SimpleRouter()
@@ -18,6 +20,10 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("fluency/campaigns", FluencyViewSet, basename="fluency-campaign")
 router.register("use-cases", UseCaseViewSet, basename="use-case")
 router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("shadow-ai/tools", ShadowToolViewSet, basename="shadow-tool")
+router.register("shadow-ai/sources", SourceViewSet, basename="shadow-source")
+router.register("shadow-ai/uploads", UploadViewSet, basename="shadow-upload")
+router.register("shadow-ai/events", EventPushViewSet, basename="shadow-event")
 
 
 def not_found(request, exception):

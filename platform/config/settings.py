@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ops",
     "core",
     "slm",
+    "reports",
     # Domain modules
     "assessments",
     "roi",
@@ -210,7 +211,11 @@ REST_FRAMEWORK = {
         "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # A scoped (integrator) token is refused unless the endpoint accepts its scope.
+        "accounts.permissions.TokenScope",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -249,6 +254,8 @@ MODEL_QUEUE = "models"
 CELERY_TASK_ROUTES = {
     "slm.*": {"queue": MODEL_QUEUE},
     "assessments.score_free_text": {"queue": MODEL_QUEUE},
+    "shadow_ai.classify_hosts": {"queue": MODEL_QUEUE},
+    "shadow_ai.classify_prompts": {"queue": MODEL_QUEUE},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -279,6 +286,15 @@ SLM_LLM_PRICE_OUTPUT_PER_1K = env_float("SLM_LLM_PRICE_OUTPUT_PER_1K", 0.01, min
 # private, link-local or otherwise internal address, unless named here (host names, IP
 # addresses or networks): an admin must not be able to point the server at its neighbours.
 SLM_ESCALATION_ALLOWED_HOSTS = env_host_allowlist("SLM_ESCALATION_ALLOWED_HOSTS")
+
+# --- Shadow AI (issue 10): uploaded gateway logs, kept until processed -----------------
+# Web writes uploads here and workers read them, so in production it is a shared volume.
+SHADOW_AI_UPLOAD_DIR = Path(
+    env_str("SHADOW_AI_UPLOAD_DIR") or (embedded.var_dir() / "shadow_uploads")
+)
+SHADOW_AI_MAX_UPLOAD_BYTES = env_int("SHADOW_AI_MAX_UPLOAD_BYTES", 4 * 1024**3, minimum=1)
+# Rows per ingestion transaction: the restart checkpoint and the progress-bar step.
+SHADOW_AI_CHUNK_ROWS = env_int("SHADOW_AI_CHUNK_ROWS", 100_000, minimum=1)
 
 # --- Secrets stored in the database (escalation API keys) -------------------------------
 # Fernet keys, newest first. Development and tests derive one from SECRET_KEY; production

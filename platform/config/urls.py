@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("slm.urls")),
     path("", include("assessments.urls")),
     path("", include("roi.urls")),
+    path("", include("shadow_ai.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("django-admin/", admin.site.urls),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import shadow_strategy, views
 
 app_name = "core"
 ORG = "o/<slug:org_slug>/"
@@ -12,4 +12,9 @@ urlpatterns = [
     path(ORG + "executive/", views.ExecutiveHomeView.as_view(), name="executive_home"),
     path(ORG + "manager/", views.ManagerHomeView.as_view(), name="manager_home"),
     path(ORG + "me/", views.EmployeeHomeView.as_view(), name="employee_home"),
+    path(
+        ORG + "shadow-ai/use-case/",
+        shadow_strategy.ShadowUseCaseView.as_view(),
+        name="shadow_use_case",
+    ),
 ]

@@ -7,7 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ops.selectors import queue_health
-from roi.selectors.returns import portfolio as roi_portfolio
+from reports.views import DashboardView
 from tenancy import selectors
 from tenancy.models import Invitation, Role
 from tenancy.roles import ADMINS, EVERYONE, LEADERS, MANAGERS
@@ -61,25 +61,11 @@ class AdminHomeView(OrgView, TemplateView):
         return context
 
 
-class ExecutiveHomeView(OrgView, TemplateView):
-    allowed_roles = LEADERS
-    template_name = "core/home_executive.html"
+class ExecutiveHomeView(DashboardView):
+    """The executives' home is the dashboard (platform/reports): every module's section
+    for a quarter, filterable by department."""
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        departments = list(selectors.department_list())
-        data = roi_portfolio(self.organization)
-        context.update(
-            portfolio=data,
-            risk_adjusted=None,
-            departments=departments,
-            member_total=sum(d.headcount for d in departments),
-            chart={
-                "x": [d.name for d in departments],
-                "y": [d.headcount for d in departments],
-            },
-        )
-        return context
+    allowed_roles = LEADERS
 
 
 class ManagerHomeView(OrgView, TemplateView):

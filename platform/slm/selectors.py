@@ -114,3 +114,33 @@ def review_queue(*, status: str = ReviewItem.Status.PENDING, task: str = ""):
     if task:
         items = items.filter(task=task)
     return items.order_by("-created_at")
+
+
+def period_costs(*, start, end) -> dict:
+    """Calls, tokens and cost between two instants (`end` excluded), per device priced as
+    on the model-operations page, against the same tokens at LLM API prices: the figures
+    of the reports' model-operations section."""
+    calls = ModelInvocation.objects.filter(created_at__gte=start, created_at__lt=end)
+    rows = list(
+        calls.values("device")
+        .annotate(
+            calls=Count("id"),
+            items=Sum("items"),
+            input_tokens=Sum("input_tokens"),
+            output_tokens=Sum("output_tokens"),
+            busy_ms=Sum("latency_ms"),
+        )
+        .order_by("device")
+    )
+    for row in rows:
+        _costs(row, {})
+    return {
+        "calls": sum(r["calls"] for r in rows),
+        "items": sum(r["items"] for r in rows),
+        "slm_cost": sum(r["slm_cost"] or 0.0 for r in rows),
+        "llm_cost": sum(r["llm_cost"] for r in rows),
+        "per_device": rows,
+        "by_task": dict(
+            calls.values_list("task").annotate(n=Count("id")).values_list("task", "n").order_by()
+        ),
+    }

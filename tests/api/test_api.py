@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from accounts.services import api_token_regenerate
 from audit.models import AuditEvent
 from roi.models import UseCase
+from shadow_ai.models import Upload
 from tenancy.context import org_context
 from tenancy.models import Department
 
@@ -29,9 +30,15 @@ ENDPOINTS = {
     "api:use-case-roi": (lambda c: {"pk": c.use_case.pk}, EVERYONE),
     "api:use-case-portfolio": (lambda c: {}, {"alice", "erin"}),
     "api:measurement-list": (lambda c: {}, ADMIN),
+    "api:shadow-tool-list": (lambda c: {}, {"alice", "erin"}),
+    "api:shadow-tool-detail": (lambda c: {"pk": c.shadow_tool.pk}, {"alice", "erin"}),
+    "api:shadow-source-list": (lambda c: {}, ADMIN),
+    "api:shadow-upload-list": (lambda c: {}, ADMIN),
+    "api:shadow-upload-detail": (lambda c: {"pk": c.shadow_upload.pk}, ADMIN),
+    "api:shadow-upload-rejected": (lambda c: {"pk": c.shadow_upload.pk}, ADMIN),
 }
 # POST-only routes: who may post (an empty body is refused with 400 for them, 403 for others).
-POST_ONLY = {"api:measurement-batch": ADMIN}
+POST_ONLY = {"api:measurement-batch": ADMIN, "api:shadow-event-list": ADMIN}
 
 
 @pytest.fixture
@@ -58,8 +65,24 @@ def cast(cast):
         setattr(cast, attribute, campaign)
         with org_context(org):
             use_case = UseCase.objects.create(organization=org, title="Triage", problem="p")
+            shadow_tool = _shadow_tool_in_use(org)
         setattr(cast, "use_case" if org == cast.org_a else "b_use_case", use_case)
+        setattr(cast, "shadow_tool" if org == cast.org_a else "b_shadow_tool", shadow_tool)
+        with org_context(org):
+            shadow_upload = Upload.objects.create(organization=org, kind="push", status="done")
+        setattr(cast, "shadow_upload" if org == cast.org_a else "b_shadow_upload", shadow_upload)
     return cast
+
+
+def _shadow_tool_in_use(org):
+    """A discovered tool with one day of use (so that it is in the inventory)."""
+    from django.utils import timezone
+
+    from shadow_ai.models import DailyRollup, Tool
+
+    tool = Tool.objects.create(organization=org, name="llmhub.io", source="discovered")
+    DailyRollup.objects.create(organization=org, day=timezone.now().date(), tool=tool, events=3)
+    return tool
 
 
 def url(name, cast, org=None):
@@ -137,6 +160,9 @@ FOREIGN_OBJECTS = {
     "api:fluency-campaign-detail": lambda c: c.b_campaign.pk,
     "api:use-case-detail": lambda c: c.b_use_case.pk,
     "api:use-case-roi": lambda c: c.b_use_case.pk,
+    "api:shadow-tool-detail": lambda c: c.b_shadow_tool.pk,
+    "api:shadow-upload-detail": lambda c: c.b_shadow_upload.pk,
+    "api:shadow-upload-rejected": lambda c: c.b_shadow_upload.pk,
 }
 VERBS = ["get", "head", "options", "post", "put", "patch", "delete"]
 
@@ -266,3 +292,94 @@ def test_openapi_schema_is_generated(cast):
 
         paths = yaml.safe_load(response.content)["paths"]
     assert "/api/v1/o/{org_slug}/departments/" in paths
+
+
+def test_shadow_event_push_and_upload_via_the_api(cast, settings, tmp_path):
+    """Push events (idempotent per id), upload a file (a duplicate the second time), read
+    the upload's status and rejected rows; another organisation sees none of it."""
+    import io
+    import time
+
+    from shadow_ai.models import LogSource
+
+    settings.SHADOW_AI_UPLOAD_DIR = tmp_path
+    client = token_client(cast.alice)
+    push = reverse("api:shadow-event-list", kwargs={"org_slug": cast.org_a.slug})
+    now = time.time()
+    events = [
+        {"id": "e1", "ts": "2026-01-01T00:00:00Z", "user": "a@x.example", "host": "claude.ai"},
+        {"id": "e2", "ts": "2099-01-01T00:00:00Z", "user": "a@x.example", "host": "claude.ai"},
+    ]
+    events[0]["ts"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 60))
+    first = client.post(push, {"events": events}, format="json")
+    assert first.status_code == 200, first.content
+    assert first.json()["accepted"] == 1
+    assert first.json()["rejected"] == [{"index": 1, "reason": "timestamp in the future"}]
+    again = client.post(push, {"events": events[:1]}, format="json").json()
+    assert (again["accepted"], again["duplicate"]) == (0, 1)
+    too_many = client.post(push, {"events": [events[0]] * 10_001}, format="json")
+    assert too_many.status_code == 400
+
+    with org_context(cast.org_a):
+        source = LogSource.objects.create(organization=cast.org_a, name="proxy", format="squid")
+    uploads = reverse("api:shadow-upload-list", kwargs={"org_slug": cast.org_a.slug})
+    line = f"{now - 30:.3f} 5 10.0.0.1 TCP_TUNNEL/200 10 CONNECT claude.ai:443 bo -\n"
+    content = (line + "nonsense\n").encode()
+    created = client.post(
+        uploads, {"file": io.BytesIO(content), "source": source.pk}, format="multipart"
+    )
+    assert created.status_code == 201, created.content
+    upload_id = created.json()["upload"]["id"]
+    duplicate = client.post(
+        uploads, {"file": io.BytesIO(content), "source": source.pk}, format="multipart"
+    )
+    assert duplicate.status_code == 200 and duplicate.json()["duplicate"] is True
+    binary = client.post(
+        uploads,
+        {"file": io.BytesIO(b"\x00\x01\x02" * 10), "source": source.pk},
+        format="multipart",
+    )
+    assert binary.status_code == 409 and "binary" in str(binary.json())
+
+    from shadow_ai.services.ingest import upload_process
+
+    upload_process(org_id=cast.org_a.pk, upload_id=upload_id)
+    detail = reverse(
+        "api:shadow-upload-detail", kwargs={"org_slug": cast.org_a.slug, "pk": upload_id}
+    )
+    status = client.get(detail).json()
+    assert (status["status"], status["accepted"], status["rejected"]) == ("done", 1, 1)
+    rejected = client.get(detail + "rejected/").json()["results"]
+    assert rejected[0]["line_no"] == 2 and "Squid" in rejected[0]["reason"]
+    assert token_client(cast.bob).get(detail).status_code == 404
+    # Globex's admin pushing to Acme gets 404; naming Acme's source in Globex is refused.
+    assert token_client(cast.bob).post(push, {"events": events}, format="json").status_code == 404
+    b_uploads = reverse("api:shadow-upload-list", kwargs={"org_slug": cast.org_b.slug})
+    foreign = token_client(cast.bob).post(
+        b_uploads, {"file": io.BytesIO(b"x y z\n"), "source": source.pk}, format="multipart"
+    )
+    assert foreign.status_code == 409
+
+
+def test_integrator_token_pushes_events_and_reads_nothing(cast):
+    import time
+
+    from shadow_ai.services.governance import integrator_token_create
+
+    with org_context(cast.org_a):
+        key = integrator_token_create(
+            organization=cast.org_a,
+            actor=cast.alice,
+            membership=cast.member("alice"),
+            name="NSS feed",
+        )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    push = reverse("api:shadow-event-list", kwargs={"org_slug": cast.org_a.slug})
+    ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60))
+    event = {"id": "i1", "ts": ts, "user": "a@x.example", "host": "claude.ai"}
+    response = client.post(push, {"events": [event]}, format="json")
+    assert response.status_code == 200 and response.json()["accepted"] == 1
+    assert client.get(url("api:shadow-upload-list", cast)).status_code == 403
+    b_push = reverse("api:shadow-event-list", kwargs={"org_slug": cast.org_b.slug})
+    assert client.post(b_push, {"events": [event]}, format="json").status_code == 404

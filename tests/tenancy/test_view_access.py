@@ -110,6 +110,36 @@ PAGES = {
     "roi:criterion_add": Page(lambda c: {}, ADMIN, {"post": 400}),
     "roi:portfolio": Page(lambda c: {}, LEADERS, GET),
     "roi:settings": Page(lambda c: {}, ADMIN, FORM),
+    "reports:list": Page(lambda c: {}, LEADERS, GET),
+    "reports:start": Page(lambda c: {}, ADMIN, {"post": 400}),
+    # A published report: executives read it (a draft is a 404 for them: tests/reports).
+    "reports:detail": Page(lambda c: {"pk": c.report.pk}, LEADERS, GET),
+    "reports:progress": Page(lambda c: {"pk": c.report.pk}, ADMIN, GET),
+    "reports:section_edit": Page(lambda c: {"pk": c.report.pk, "key": "summary"}, ADMIN, FORM),
+    "reports:refresh": Page(lambda c: {"pk": c.report.pk}, ADMIN, {"post": 302}),
+    "reports:approve": Page(lambda c: {"pk": c.report.pk}, ADMIN, {"post": 302}),
+    "reports:publish": Page(lambda c: {"pk": c.report.pk}, ADMIN, {"post": 302}),
+    "reports:pdf": Page(lambda c: {"pk": c.report.pk}, LEADERS, GET),
+    "reports:facts_zip": Page(lambda c: {"pk": c.report.pk}, LEADERS, GET),
+    # Shadow AI governance (shadowgov)
+    "shadow_ai:inventory": Page(lambda c: {}, LEADERS, GET),
+    "shadow_ai:tool": Page(lambda c: {"pk": c.shadow_tool.pk}, LEADERS, GET),
+    "shadow_ai:tool_status": Page(lambda c: {"pk": c.shadow_tool.pk}, ADMIN, {"post": 400}),
+    "shadow_ai:tool_people": Page(lambda c: {"pk": c.shadow_tool.pk}, ADMIN, GET),
+    "shadow_ai:heatmap": Page(lambda c: {}, LEADERS, GET),
+    "shadow_ai:insights": Page(lambda c: {}, LEADERS, GET),
+    "shadow_ai:catalogue": Page(lambda c: {}, ADMIN, FORM),
+    "shadow_ai:review": Page(lambda c: {}, ADMIN, GET),
+    "shadow_ai:blocklist": Page(lambda c: {}, ADMIN, GET),
+    "shadow_ai:declare": Page(lambda c: {}, EVERYONE, FORM),
+    "shadow_ai:settings": Page(lambda c: {}, ADMIN, FORM, data=lambda c: {"action": "token"}),
+    "core:shadow_use_case": Page(lambda c: {}, ADMIN, {"post": 400}),
+    # Shadow AI ingestion (shadowcore)
+    "shadow_ai:sources": Page(lambda c: {}, ADMIN, FORM),
+    "shadow_ai:uploads": Page(lambda c: {}, ADMIN, GET),
+    "shadow_ai:upload": Page(lambda c: {}, ADMIN, FORM),
+    "shadow_ai:upload_detail": Page(lambda c: {"pk": c.shadow_upload.pk}, ADMIN, GET),
+    "shadow_ai:identities": Page(lambda c: {}, ADMIN, FORM),
 }
 CASES = [(name, method) for name in sorted(PAGES) for method in PAGES[name].methods()]
 
@@ -146,6 +176,16 @@ def cast_with_invitation(cast):
         cast.item = Item.objects.get(version=version, key="d1")
         cast.invitation = InvitationFactory(organization=cast.org_a)
         cast.use_case = UseCase.objects.create(organization=cast.org_a, title="Triage", problem="x")
+        from shadow_ai.models import Tool
+
+        cast.shadow_tool = Tool.objects.create(
+            organization=cast.org_a, name="llmhub.example", source="discovered"
+        )
+        from shadow_ai.models import Upload
+
+        cast.shadow_upload = Upload.objects.create(
+            organization=cast.org_a, kind="push", status="done"
+        )
         cast.review_item = ReviewItem.objects.create(
             organization=cast.org_a,
             task="classify",
@@ -153,6 +193,9 @@ def cast_with_invitation(cast):
             model_output={"label": "a"},
             confidence=0.2,
         )
+    from tests.reports.conftest import write_report
+
+    cast.report = write_report(cast.org_a, cast.alice, publish=True)
     return cast
 
 
@@ -253,3 +296,13 @@ def test_revoking_another_organisations_invitation_is_404(client_for, cast):
     assert client_for(cast.alice).post(url).status_code == 404
     with org_context(cast.org_b):
         assert Invitation.objects.get(pk=foreign.pk).revoked_at is None
+
+
+def test_another_organisations_upload_is_404_inside_own_organisation(client_for, cast):
+    from shadow_ai.models import Upload
+    from tenancy.context import org_context
+
+    with org_context(cast.org_b):
+        foreign = Upload.objects.create(organization=cast.org_b, kind="push", status="done")
+    url = reverse("shadow_ai:upload_detail", kwargs={"org_slug": cast.org_a.slug, "pk": foreign.pk})
+    assert client_for(cast.alice).get(url).status_code == 404

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import exceptions, viewsets
 from rest_framework.permissions import SAFE_METHODS
 
+from accounts.permissions import TokenScope, token_scope_allows
 from tenancy.access import NotAMember, resolve_membership
 from tenancy.api.pagination import PagePagination
 from tenancy.api.schema import OrgAutoSchema
@@ -26,6 +27,8 @@ class OrgViewSet(viewsets.GenericViewSet):
     # endpoint, so a viewset documents only its success response.
     schema = OrgAutoSchema()
     pagination_class = PagePagination
+    # Scopes of integrator tokens this endpoint accepts (accounts.permissions); none by default.
+    token_scopes: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -42,6 +45,13 @@ class OrgViewSet(viewsets.GenericViewSet):
             organization, membership = resolve_membership(request.user, kwargs["org_slug"])
         except NotAMember:
             raise exceptions.NotFound("No such organisation.") from None
+        # A scoped token works in its one organisation only, and only where its scope is
+        # accepted - checked here too, in case a viewset replaced permission_classes.
+        token_org = getattr(request.auth, "organization_id", None)
+        if token_org is not None and token_org != organization.pk:
+            raise exceptions.NotFound("No such organisation.")
+        if not token_scope_allows(request, self):
+            raise exceptions.PermissionDenied(TokenScope.message)
         roles = self.read_roles if request.method in SAFE_METHODS else self.write_roles
         if membership.role not in roles:
             raise exceptions.PermissionDenied("Your role does not allow this.")

@@ -1,0 +1,108 @@
+"""Quarterly reports: the facts they were drafted from, their sections and every version.
+
+Every table is a TenantModel; every unique constraint includes the organisation.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from tenancy.models import TenantModel
+
+
+class Report(TenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    period = models.CharField(max_length=7)  # "2026-Q3"
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    facts = models.JSONField(default=dict)  # reports.facts.facts_document
+    facts_digest = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "period"], name="reports_report_one_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.period}"
+
+
+class ReportSection(TenantModel):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Not written yet"
+        ACCEPTED = "accepted", "Model text accepted"
+        RETRIED = "retried", "Model text accepted on the second try"
+        FALLBACK = "fallback", "Written from the facts (model text refused)"
+
+    class Progress(models.TextChoices):
+        QUEUED = "queued", "Waiting for the model worker"
+        WRITING = "writing", "Being written"
+        DONE = "done", "Written"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=40)
+    title = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField(blank=True)  # Markdown, as shown (edited or drafted)
+    fallback_text = models.TextField(blank=True)  # written from the facts
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    progress = models.CharField(max_length=10, choices=Progress.choices, default=Progress.QUEUED)
+    rejected = models.JSONField(default=list, blank=True)  # why model drafts were refused
+    edited = models.BooleanField(default=False)
+    flagged_numbers = models.JSONField(default=list, blank=True)  # not in the facts
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "report", "key"], name="reports_section_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.key}"
+
+
+class ReportVersion(TenantModel):
+    """A snapshot after every change: drafted, edited, refreshed, approved, published."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    event = models.CharField(max_length=20)
+    status = models.CharField(max_length=10)
+    sections = models.JSONField(default=dict)  # key -> text
+    facts_digest = models.CharField(max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "report", "number"], name="reports_version_unique_number"
+            )
+        ]

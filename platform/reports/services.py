@@ -1,0 +1,334 @@
+"""Writes: start a draft, write a section (the model worker), edit, refresh, approve,
+publish. Each audited; every change keeps a ReportVersion.
+
+The drafting tasks run on the model queue and are sent by name after the commit, so this
+module never imports tasks.py. A task that finds its section already written does nothing,
+so a redelivered task (the queue acknowledges late: a worker stopped mid-task loses
+nothing) cannot write twice.
+"""
+
+import logging
+
+from celery import current_app
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from reports import prose
+from reports.facts import digest, facts_document
+from reports.models import Report, ReportSection, ReportVersion
+from reports.render import unknown_numbers
+from reports.types import Period
+from tenancy.context import org_context
+from tenancy.models import Organization
+
+logger = logging.getLogger(__name__)
+TASK = "reports.draft_section"
+MAX_TEXT = 20_000
+INSTRUCTIONS = (
+    "Improve the wording of the paragraph given in the facts, for a quarterly report to "
+    "executives. Keep its meaning and every number, percentage and name exactly as written. "
+    "Write plain prose, no heading."
+)
+
+
+def _enqueue(org_id: int, section_ids: list[int]) -> None:
+    for section_id in section_ids:
+        current_app.send_task(TASK, args=[org_id, section_id], queue=settings.MODEL_QUEUE)
+
+
+def _snapshot(report: Report, *, event: str, actor) -> ReportVersion:
+    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return ReportVersion.objects.create(
+        organization_id=report.organization_id,
+        report=report,
+        number=last + 1,
+        event=event,
+        status=report.status,
+        sections={s.key: s.text for s in report.sections.all()},
+        facts_digest=report.facts_digest,
+        actor=actor,
+    )
+
+
+def _sections_for(report: Report, document: dict) -> list[ReportSection]:
+    return [
+        ReportSection(
+            organization_id=report.organization_id,
+            report=report,
+            key=key,
+            title=prose.TITLES.get(key) or _title(document, key),
+            position=position,
+            fallback_text=prose.fallback(document, key),
+        )
+        for position, key in enumerate(prose.report_keys(document))
+    ]
+
+
+def _title(document: dict, key: str) -> str:
+    section = next((s for s in document["sections"] if s["key"] == key), {})
+    return section.get("title") or key.replace("_", " ").capitalize()
+
+
+def report_start(
+    *, organization: Organization, actor, period: Period, enqueue: bool = True
+) -> tuple[Report, bool]:
+    """Start the draft of a quarter; started again, the first draft is returned (False).
+    The sections are queued for the model worker (enqueue=False: the caller writes them,
+    as the demo seeder does with the fallback text)."""
+    existing = Report.objects.filter(period=period.label).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            document = facts_document(organization, period)
+            report = Report.objects.create(
+                organization=organization,
+                period=period.label,
+                period_start=period.start,
+                period_end=period.end,
+                facts=document,
+                facts_digest=digest(document),
+                created_by=actor,
+            )
+            sections = ReportSection.objects.bulk_create(_sections_for(report, document))
+            audit_record(
+                organization=organization,
+                actor=actor,
+                action="report.draft_started",
+                target=report,
+                after={"period": period.label},
+            )
+            ids = [s.pk for s in sections]
+            if enqueue:
+                transaction.on_commit(lambda: _enqueue(organization.pk, ids))
+    except IntegrityError:  # started at the same moment by someone else
+        return Report.objects.get(period=period.label), False
+    return report, True
+
+
+def _quality(text: str, fallback: str) -> str:
+    """Why a validated model text still may not replace the fallback, or ''."""
+    from slm.grounding import NUMBER
+
+    text = text.strip()
+    if len(text) < len(fallback) / 3:
+        return "too short: the draft dropped most of the paragraph"
+    wanted = set(NUMBER.findall(fallback))
+    kept = wanted & set(NUMBER.findall(text))
+    if wanted and len(kept) < len(wanted) / 2:
+        return "dropped figures: " + ", ".join(sorted(wanted - kept))
+    return ""
+
+
+def section_write(*, org_id: int, section_id: int, use_model: bool = True) -> str:
+    """Write one section: the model improves the fallback's wording within the validator's
+    limits, else the fallback stands. Returns the outcome ('' when nothing was to do)."""
+    organization = Organization.objects.get(pk=org_id)
+    with org_context(organization):
+        section = ReportSection.objects.select_related("report").filter(pk=section_id).first()
+        if section is None or section.progress == ReportSection.Progress.DONE:
+            return ""
+        ReportSection.objects.filter(pk=section_id).update(progress=ReportSection.Progress.WRITING)
+        document = section.report.facts
+        facts = {**prose.section_facts(document, section.key), "paragraph": section.fallback_text}
+    text, outcome, rejected = section.fallback_text, ReportSection.Outcome.FALLBACK, []
+    if use_model:
+        from slm import services as slm_services  # the model runtime: only where it runs
+
+        try:
+            draft = slm_services.draft_grounded(
+                facts,
+                INSTRUCTIONS,
+                organization=organization,
+                title=section.title,
+                max_new_tokens=200,
+            )
+        except Exception as exc:  # a model that cannot load must not block the report
+            logger.warning("report section %s: model unavailable: %s", section_id, exc)
+            rejected = [f"model unavailable: {type(exc).__name__}"]
+        else:
+            rejected = list(draft.rejected)
+            reason = _quality(draft.text, section.fallback_text)
+            if draft.outcome in {"accepted", "retried"} and not reason:
+                text, outcome = draft.text.strip(), draft.outcome
+            elif reason:
+                rejected.append(reason)
+    else:
+        rejected = ["written from the facts (no model)"]
+    return _section_save(organization, section_id, text, outcome, rejected)
+
+
+@transaction.atomic
+def _save(organization, section_id, text, outcome, rejected) -> str:
+    report_id = ReportSection.objects.values_list("report_id", flat=True).get(pk=section_id)
+    report = Report.objects.select_for_update().get(pk=report_id)
+    section = ReportSection.objects.get(pk=section_id)
+    if section.progress == ReportSection.Progress.DONE:
+        return ""
+    section.text, section.outcome, section.rejected = text, outcome, rejected
+    section.progress = ReportSection.Progress.DONE
+    section.flagged_numbers = []
+    section.save()
+    if not report.sections.exclude(progress=ReportSection.Progress.DONE).exists():
+        _snapshot(report, event="drafted", actor=None)
+        audit_record(
+            organization=organization,
+            actor=None,
+            action="report.drafted",
+            target=report,
+            after={
+                "period": report.period,
+                "outcomes": dict(report.sections.values_list("key", "outcome")),
+            },
+        )
+    return outcome
+
+
+def _section_save(organization, section_id, text, outcome, rejected) -> str:
+    with org_context(organization):
+        return _save(organization, section_id, text, outcome, rejected)
+
+
+def _editable(report: Report) -> None:
+    if report.status == Report.Status.PUBLISHED:
+        raise ValidationError("This report is published; start the next quarter's draft instead.")
+
+
+def _flags(section: ReportSection, document: dict) -> list[str]:
+    return unknown_numbers(section.text, document, section.key, [section.fallback_text])
+
+
+@transaction.atomic
+def section_edit(*, organization, actor, section: ReportSection, text: str) -> ReportSection:
+    """Save an admin's Markdown; numbers not in the facts are flagged for the approval."""
+    report = Report.objects.select_for_update().get(pk=section.report_id)
+    _editable(report)
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise ValidationError({"text": "Write the section's text; it cannot be empty."})
+    if len(text) > MAX_TEXT:
+        raise ValidationError(
+            {"text": f"At most {MAX_TEXT:,} characters (this has {len(text):,})."}
+        )
+    before = section.text
+    section.text, section.edited = text, True
+    section.progress = ReportSection.Progress.DONE
+    section.flagged_numbers = _flags(section, report.facts)
+    section.save()
+    if report.status == Report.Status.APPROVED:  # an approved text changed: approve again
+        report.status, report.approved_by, report.approved_at = Report.Status.DRAFT, None, None
+        report.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    _snapshot(report, event="edited", actor=actor)
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="report.edited",
+        target=report,
+        before={"section": section.key, "text": before},
+        after={"section": section.key, "text": text, "flagged": section.flagged_numbers},
+    )
+    return section
+
+
+@transaction.atomic
+def report_refresh(*, organization, actor, report: Report) -> bool:
+    """Recompute the facts; when they changed, the sections not edited by hand are written
+    again (queued for the model worker) and edited ones are re-checked. False: no change."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _editable(report)
+    period = Period.parse(report.period)
+    document = facts_document(organization, period)
+    new_digest = digest(document)
+    if new_digest == report.facts_digest:
+        return False
+    report.facts, report.facts_digest = document, new_digest
+    report.status, report.approved_by, report.approved_at = Report.Status.DRAFT, None, None
+    report.save()
+    existing = {s.key: s for s in report.sections.all()}
+    queued = []
+    for fresh in _sections_for(report, document):
+        section = existing.get(fresh.key)
+        if section is None:
+            fresh.save()
+            queued.append(fresh.pk)
+            continue
+        section.fallback_text, section.position = fresh.fallback_text, fresh.position
+        if section.edited:
+            section.flagged_numbers = _flags(section, document)
+        else:
+            section.progress, section.outcome = (
+                ReportSection.Progress.QUEUED,
+                ReportSection.Outcome.PENDING,
+            )
+            queued.append(section.pk)
+        section.save()
+    _snapshot(report, event="refreshed", actor=actor)
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="report.refreshed",
+        target=report,
+        after={"facts_digest": new_digest},
+    )
+    transaction.on_commit(lambda: _enqueue(organization.pk, queued))
+    return True
+
+
+@transaction.atomic
+def report_approve(*, organization, actor, report: Report, accept_flags: bool = False) -> Report:
+    """Approve a draft. Every number of every section is checked against the facts again;
+    numbers not there block the approval unless the admin confirms them."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Report.Status.DRAFT:
+        raise ValidationError(f"Only a draft can be approved; this report is {report.status}.")
+    sections = list(report.sections.all())
+    waiting = [s.title for s in sections if s.progress != ReportSection.Progress.DONE]
+    if waiting:
+        raise ValidationError(f"Still being written: {', '.join(waiting)}.")
+    flagged = {}
+    for section in sections:
+        section.flagged_numbers = _flags(section, report.facts)
+        section.save(update_fields=["flagged_numbers", "updated_at"])
+        if section.flagged_numbers:
+            flagged[section.title] = section.flagged_numbers
+    if flagged and not accept_flags:
+        listed = "; ".join(f"{t}: {', '.join(n)}" for t, n in flagged.items())
+        raise ValidationError(
+            f"Numbers not in the facts - {listed}. Correct them, or confirm that they are right."
+        )
+    report.status, report.approved_by, report.approved_at = (
+        Report.Status.APPROVED,
+        actor,
+        timezone.now(),
+    )
+    report.save()
+    _snapshot(report, event="approved", actor=actor)
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="report.approved",
+        target=report,
+        after={"period": report.period, "confirmed_numbers": flagged},
+    )
+    return report
+
+
+@transaction.atomic
+def report_publish(*, organization, actor, report: Report) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Report.Status.APPROVED:
+        raise ValidationError("Approve the report before publishing it.")
+    report.status, report.published_at = Report.Status.PUBLISHED, timezone.now()
+    report.save()
+    _snapshot(report, event="published", actor=actor)
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="report.published",
+        target=report,
+        after={"period": report.period},
+    )
+    return report

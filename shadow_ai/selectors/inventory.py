@@ -1,0 +1,351 @@
+"""The inventory: per tool users, events, trend, departments, task categories, sensitive
+events and risk; the tools x departments heatmap. Reads DailyRollup (never raw events),
+one GROUP BY per question, in the organisation's context.
+
+Privacy (docs/shadow_ai.md): each tool's users are a partition by department, protected
+with privacy.protect (rules 1-3); the tool's headline (users, events, sensitive events)
+is that release's total, so a tool used by fewer than the threshold shows no figures, and
+its risk is computed from stand-ins (shadow_ai.risk). Trends are protect_series.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+import privacy
+from shadow_ai import risk as riskmod
+from shadow_ai.models import CatalogueTool, PromptRecord, ShadowSettings, Tool, ToolStatus
+from tenancy.models import Department, Membership
+
+NO_DEPARTMENT = "none"
+DEFAULT_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def default_period(days: int = DEFAULT_DAYS, today: date | None = None) -> Period:
+    end = today or timezone.now().date()
+    return Period(end - timedelta(days=days - 1), end)
+
+
+def shadow_settings() -> ShadowSettings:
+    """The organisation's settings, or the defaults (unsaved: a read never writes)."""
+    from tenancy.context import current_org_id
+
+    return ShadowSettings.objects.first() or ShadowSettings(organization_id=current_org_id())
+
+
+def departments() -> dict[object, str]:
+    names = {d.pk: d.name for d in Department.objects.order_by("name")}
+    names[NO_DEPARTMENT] = "No department"
+    return names
+
+
+def department_sensitivities() -> dict[object, float]:
+    """Each department's sensitivity (shadow_ai.risk), from its active people's tracks."""
+    tracks: dict[object, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Membership.objects.filter(is_active=True)
+        .values_list("department_id", "job_track")
+        .order_by()
+    )
+    for department_id, track in rows:
+        key = department_id or NO_DEPARTMENT
+        tracks[key][track] = tracks[key].get(track, 0) + 1
+    return {key: riskmod.department_sensitivity(tracks.get(key, {})) for key in departments()}
+
+
+def active_members() -> int:
+    return Membership.objects.filter(is_active=True).count()
+
+
+def _rows(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def usage_rows(period: Period) -> list[tuple]:
+    """(tool_id, department_id, membership_id, events, sensitive_events) per tool, department
+    and member over the period: one pass over the rollups, hash-aggregated (no DISTINCT),
+    from which the inventory, the heatmap and the perception gap are all counted. Rows of
+    unmapped identities come as one row per tool and department with membership NULL."""
+    from tenancy.context import current_org_id
+
+    with connection.cursor() as cursor:
+        # The planner cannot know that (tool, department, member) has few combinations and
+        # would sort 360,000 rows on disk; a larger work_mem for this transaction lets it
+        # hash them in memory (about 10 MB at 10 million events).
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+    return _rows(
+        """
+        SELECT tool_id, department_id, membership_id,
+               sum(events)::bigint, sum(sensitive_events)::bigint
+        FROM shadow_ai_dailyrollup
+        WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s
+        GROUP BY tool_id, department_id, membership_id
+        """,
+        {"org": current_org_id(), "start": period.start, "end": period.end},
+    )
+
+
+def tool_department_rows(period: Period, usage: list[tuple] | None = None) -> list[tuple]:
+    """(tool_id, department_id, users, events, sensitive_events) for the period. Users are
+    members (unmapped identities add events, not people)."""
+    cells: dict[tuple, list[int]] = {}
+    for tool_id, department_id, membership_id, events, sensitive in (
+        usage if usage is not None else usage_rows(period)
+    ):
+        cell = cells.setdefault((tool_id, department_id), [0, 0, 0])
+        cell[0] += membership_id is not None
+        cell[1] += events
+        cell[2] += sensitive
+    return [(t, d, users, events, sens) for (t, d), (users, events, sens) in cells.items()]
+
+
+def detected_by_department(usage: list[tuple]) -> dict[object, int]:
+    """Members seen using any AI tool, per department (from usage_rows)."""
+    seen: dict[object, set] = defaultdict(set)
+    for _, department_id, membership_id, _, _ in usage:
+        if membership_id is not None:
+            seen[department_id or NO_DEPARTMENT].add(membership_id)
+    return {key: len(members) for key, members in seen.items()}
+
+
+def tool_week_rows(period: Period, tool_ids: list[int] | None = None) -> list[tuple]:
+    """(tool_id, week start, users, events) for the trend."""
+    from tenancy.context import current_org_id
+
+    return _rows(
+        """
+        SELECT tool_id, date_trunc('week', day)::date, count(DISTINCT membership_id),
+               sum(events)::bigint
+        FROM shadow_ai_dailyrollup
+        WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s
+          AND (%(tools)s::bigint[] IS NULL OR tool_id = ANY(%(tools)s::bigint[]))
+        GROUP BY 1, 2 ORDER BY 1, 2
+        """,
+        {"org": current_org_id(), "start": period.start, "end": period.end, "tools": tool_ids},
+    )
+
+
+@dataclass
+class ToolRow:
+    tool: Tool
+    release: privacy.Release  # users per department, sums events / sensitive
+    risk: riskmod.Risk
+    inputs: dict = field(default_factory=dict)  # what went into the risk score, for the page
+
+    @property
+    def users(self) -> int | None:
+        return self.release.total.count
+
+    @property
+    def events(self) -> int | None:
+        value = self.release.total.sum("events")
+        return None if value is None else int(value)
+
+    @property
+    def sensitive_events(self) -> int | None:
+        value = self.release.total.sum("sensitive")
+        return None if value is None else int(value)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.release.total.suppressed
+
+
+@dataclass
+class Inventory:
+    period: Period
+    threshold: int
+    members: int
+    rows: list[ToolRow]
+    departments: dict[object, str]
+    detected: dict[object, int] = field(default_factory=dict)  # members using AI, per dept
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+def attributes_of(tool: Tool, catalogue: CatalogueTool | None) -> riskmod.ToolAttributes:
+    if catalogue is None:
+        return riskmod.ToolAttributes()
+    return riskmod.ToolAttributes(
+        trains_on_user_data=catalogue.trains_on_user_data,
+        retention_days=catalogue.retention_days,
+        enterprise_plan=catalogue.enterprise_plan,
+        sso=catalogue.sso,
+        soc2=catalogue.soc2,
+        iso27001=catalogue.iso27001,
+        data_residency=tuple(catalogue.data_residency),
+    )
+
+
+def inventory(*, organization, period: Period | None = None) -> Inventory:
+    """Every tool with use in the period, most risky first."""
+    period = period or default_period()
+    threshold = privacy.threshold_for(organization)
+    names = departments()
+    usage = usage_rows(period)
+    per_tool: dict[int, dict[object, tuple[int, int, int]]] = defaultdict(dict)
+    for tool_id, department_id, users, events, sensitive in tool_department_rows(period, usage):
+        per_tool[tool_id][department_id or NO_DEPARTMENT] = (users, events, sensitive)
+    tools = Tool.objects.filter(pk__in=per_tool).select_related("catalogue_tool")
+    members = active_members()
+    sensitivity = department_sensitivities()
+    releases = {}
+    for tool in tools:
+        cells = per_tool[tool.pk]
+        groups = [
+            privacy.Group(
+                key,
+                cells.get(key, (0, 0, 0))[0],
+                {"events": cells.get(key, (0, 0, 0))[1], "sensitive": cells.get(key, (0, 0, 0))[2]},
+            )
+            for key in names
+        ]
+        releases[tool.pk] = privacy.protect(groups, threshold=threshold)
+    published_events = [r.total.sum("events") for r in releases.values() if not r.total.suppressed]
+    max_events = int(max(published_events, default=0))
+    rows = []
+    for tool in tools:
+        release = releases[tool.pk]
+        rows.append(_tool_row(tool, release, members, max_events, sensitivity, threshold))
+    rows.sort(key=lambda r: (-r.risk.score, r.tool.name))
+    return Inventory(period, threshold, members, rows, names, detected_by_department(usage))
+
+
+def _tool_row(tool, release, members, max_events, sensitivity, threshold) -> ToolRow:
+    total = release.total
+    if total.suppressed:
+        users, events = threshold, None
+        mix = riskmod.department_mix({}, sensitivity)
+    else:
+        users, events = total.count, int(total.sum("events"))
+        published = {c.key: c.count for c in release.published}
+        residual = total.count - sum(published.values())
+        mix = riskmod.department_mix(
+            published,
+            sensitivity,
+            residual=residual,
+            residual_keys=release.suppressed_keys,
+        )
+    attributes = attributes_of(tool, tool.catalogue_tool)
+    inputs = riskmod.RiskInputs(
+        attributes=attributes,
+        status=tool.status,
+        users=users,
+        members=members,
+        events=events,
+        max_events=max(max_events, events or 0),
+        department_sensitivity=mix,
+    )
+    return ToolRow(
+        tool,
+        release,
+        riskmod.risk_score(inputs),
+        {
+            "users": users,
+            "members": members,
+            "events": events,
+            "max_events": inputs.max_events,
+            "withheld": total.suppressed,
+        },
+    )
+
+
+def tool_detail(*, organization, tool: Tool, period: Period | None = None) -> dict:
+    """One tool: its inventory row, weekly trend, departments and task categories."""
+    period = period or default_period()
+    threshold = privacy.threshold_for(organization)
+    inv = inventory(organization=organization, period=period)
+    row = next((r for r in inv.rows if r.tool.pk == tool.pk), None)
+    weeks: dict[date, list] = {}
+    for _, week, users, events in tool_week_rows(period, [tool.pk]):
+        weeks[week] = [privacy.Group("tool", users, {"events": events})]
+    trend = privacy.protect_series(weeks, threshold=threshold) if weeks else {}
+    tasks = []
+    if row is not None and not row.suppressed:
+        tasks = _task_counts(tool, period)
+    return {
+        "row": row,
+        "trend": [(week, trend[week]["tool"]) for week in sorted(trend)],
+        "tasks": tasks,
+        "departments": inv.departments,
+        "threshold": threshold,
+        "period": period,
+    }
+
+
+def _task_counts(tool: Tool, period: Period) -> list[tuple[str, int]]:
+    from django.db.models import Count
+
+    rows = (
+        PromptRecord.objects.filter(tool=tool, ts__date__gte=period.start, ts__date__lte=period.end)
+        .exclude(task_category="")
+        .values("task_category")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return [(r["task_category"], r["n"]) for r in rows]
+
+
+@dataclass
+class Heatmap:
+    tools: list[str]
+    departments: list[str]
+    cells: list[list[int | None]]  # users, None where withheld
+    why: list[list[str]]
+
+
+def heatmap(inv: Inventory) -> Heatmap:
+    """Tools x departments from the inventory's releases (users; None where withheld)."""
+    keys = [k for k in inv.departments]
+    rows = [r for r in inv.rows if not r.suppressed]
+    cells, why = [], []
+    for row in rows:
+        cells.append([row.release[k].count for k in keys])
+        why.append([row.release[k].why for k in keys])
+    return Heatmap([r.tool.name for r in rows], [inv.departments[k] for k in keys], cells, why)
+
+
+def unreviewed_tools():
+    return Tool.objects.filter(status=ToolStatus.UNREVIEWED).order_by("-discovered_at", "name")
+
+
+def blocklist_domains() -> list[str]:
+    """The domains of every prohibited tool, sorted, without duplicates."""
+    domains: set[str] = set()
+    for tool in Tool.objects.filter(status=ToolStatus.PROHIBITED).select_related("catalogue_tool"):
+        domains.update(tool.domains)
+        if tool.catalogue_tool is not None:
+            domains.update(tool.catalogue_tool.domains)
+    return sorted(d.strip().lower().lstrip(".") for d in domains if d.strip())
+
+
+def squid_acl(domains: list[str], *, name: str = "shadow_ai_prohibited") -> str:
+    """A Squid ACL: dstdomain with a leading dot (the domain and its subdomains); patterns
+    with a one-label wildcard become dstdom_regex lines."""
+    plain = [d for d in domains if "*" not in d]
+    wild = [d for d in domains if "*" in d]
+    lines = ["# Prohibited AI tools, exported from the shadow-AI inventory."]
+    lines += [f"acl {name} dstdomain .{d}" for d in plain]
+    for d in wild:
+        pattern = r"\.".join("[^.]+" if label == "*" else label for label in d.split("."))
+        lines.append(f"acl {name} dstdom_regex -i (^|\\.){pattern}$")
+    if plain or wild:
+        lines.append(f"http_access deny {name}")
+    return "\n".join(lines) + "\n"
