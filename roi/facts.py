@@ -9,7 +9,6 @@ RoiConfig.ready (reports sits below this module).
 from datetime import date
 
 from django.urls import reverse
-from django.utils import timezone
 
 from reports.types import Chart, Fact, Period, Section
 from roi import finance, modelfit
@@ -85,8 +84,9 @@ def section(*, org, period: Period, department_id: int | None) -> Section:
         out.empty_link = reverse("roi:use_case_propose", kwargs=slug)
         return out
     source = {"module": MODULE, "period": period.label}
-    today = timezone.localdate()
-    data = portfolio(org, today=max(today, period.end))
+    # As the portfolio page computes it (to today); a past quarter is its series cut at
+    # the quarter's end.
+    data = portfolio(org)
     stage_counts = {s: 0 for s in Stage.values}
     for uc in use_cases:
         stage_counts[uc.stage] += 1
