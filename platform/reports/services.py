@@ -176,6 +176,7 @@ def section_write(*, org_id: int, section_id: int, use_model: bool = True) -> st
                 title=section.title,
                 max_new_tokens=_max_tokens(section.fallback_text),
                 check=lambda text: _quality(text, section.fallback_text),
+                retry_on_check=False,
             )
         except Exception as exc:  # a model that cannot load must not block the report
             logger.warning("report section %s: model unavailable: %s", section_id, exc)
