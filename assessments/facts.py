@@ -10,6 +10,7 @@ from datetime import datetime, time
 from django.urls import reverse
 from django.utils import timezone
 
+import privacy
 from assessments.models import Campaign, Competency
 from assessments.selectors import analytics, article4
 from reports.types import Chart, Fact, Period, Section
@@ -22,11 +23,17 @@ def _end_of(period: Period) -> datetime:
     return timezone.make_aware(datetime.combine(period.end, time.max))
 
 
-def released(scope: analytics.Scope, campaign: Campaign, department_id: int | None):
+def releases(scope: analytics.Scope, campaigns: list[Campaign]) -> dict[int, privacy.Release]:
+    """Every campaign's release of overall results, one partition per campaign (privacy
+    rule 7), read in one query; competencies are read for the reported campaign only."""
+    partitions = analytics._partitions(scope, campaigns, competencies=False)
+    return privacy.protect_series(partitions, threshold=scope.threshold)
+
+
+def released(scope, campaign: Campaign, release: privacy.Release, department_id: int | None):
     """The campaign's summary and released cell: the organisation's total, or one
     department's row of the same release (privacy rule 5, `Release.view`), so a filtered
     figure never uncovers a department the organisation-wide figures suppress."""
-    release = analytics.campaign_release(scope, campaign)
     if department_id is None:
         cell = release.total
     else:
@@ -37,11 +44,11 @@ def released(scope: analytics.Scope, campaign: Campaign, department_id: int | No
     return analytics._summary(scope, campaign, cell), cell
 
 
-def latest_reportable(scope: analytics.Scope, campaigns: list[Campaign], department_id=None):
+def latest_reportable(scope, campaigns: list[Campaign], by_campaign: dict, department_id=None):
     """The newest campaign whose figures are published (not suppressed), with its summary
     and released cell; (None, None, None) when there is none."""
     for campaign in campaigns:
-        summary, cell = released(scope, campaign, department_id)
+        summary, cell = released(scope, campaign, by_campaign[campaign.pk], department_id)
         if summary is not None and not summary.suppressed:
             return campaign, summary, cell
     return None, None, None
@@ -56,7 +63,8 @@ def section(*, org, period: Period, department_id: int | None) -> Section:
         .filter(opens_at__lte=_end_of(period))
         .order_by("-opens_at", "-pk")
     )
-    campaign, summary, cell = latest_reportable(scope, campaigns, department_id)
+    by_campaign = releases(scope, campaigns)
+    campaign, summary, cell = latest_reportable(scope, campaigns, by_campaign, department_id)
     if campaign is None:
         out.empty = True
         out.empty_message = (
@@ -68,11 +76,14 @@ def section(*, org, period: Period, department_id: int | None) -> Section:
         )
         out.empty_link = reverse("assessments:campaigns", kwargs={"org_slug": org.slug})
         return out
+    # The reported campaign again, with its competencies: the same groups, so the same
+    # cells are suppressed (analytics.campaign_release, as on the analytics page).
+    _, cell = released(scope, campaign, analytics.campaign_release(scope, campaign), department_id)
     link = f"{page}?campaign={campaign.pk}"
     source = {"module": MODULE, "period": period.label, "campaign": campaign.name}
     same = [c for c in campaigns if c.version.framework_id == campaign.version.framework_id]
     older = [c for c in same if c.opens_at < campaign.opens_at]
-    _, previous, _ = latest_reportable(scope, older, department_id)
+    _, previous, _ = latest_reportable(scope, older, by_campaign, department_id)
     share = round(100 * summary.share_at_or_above)
     bar = analytics.minimum_level(scope, campaign.version)
     bar_label = {lv["key"]: lv["label"] for lv in campaign.version.levels}.get(bar, bar)
@@ -122,7 +133,7 @@ def section(*, org, period: Period, department_id: int | None) -> Section:
         )
     points = []
     for c in sorted((c for c in same if c.opens_at <= campaign.opens_at), key=lambda c: c.opens_at):
-        summary_c, _ = released(scope, c, department_id)
+        summary_c, _ = released(scope, c, by_campaign[c.pk], department_id)
         if summary_c is not None and not summary_c.suppressed:
             points.append([c.name, round(100 * summary_c.share_at_or_above)])
     if len(points) > 1:

@@ -9,15 +9,14 @@ RoiConfig.ready (reports sits below this module).
 from datetime import date
 
 from django.urls import reverse
-from django.utils import timezone
 
 from reports.types import Chart, Fact, Period, Section
 from roi import finance, modelfit
-from roi.models import Stage, UseCase
+from roi.models import Measurement, Metric, Stage, UseCase
 from roi.selectors.model_price import slm_price
 from roi.selectors.returns import portfolio
 from roi.selectors.settings import roi_settings
-from roi.selectors.use_cases import graduation
+from roi.selectors.use_cases import meets
 
 MODULE = "roi"
 
@@ -69,6 +68,27 @@ def slm_savings(organization, use_cases) -> list[tuple[str, float]]:
     return sorted(out, key=lambda t: (-t[1], t[0]))
 
 
+def failing_pilots(pilots: list[UseCase]) -> list[str]:
+    """The pilots whose graduation criteria are defined and not met - what
+    `roi.selectors.use_cases.graduation` says for each, read in two queries for all."""
+    metrics = list(Metric.objects.filter(use_case__in=pilots, graduation_threshold__isnull=False))
+    latest = dict(
+        Measurement.objects.filter(metric__in=metrics)
+        .order_by("metric_id", "-period")
+        .distinct("metric_id")
+        .values_list("metric_id", "value")
+    )
+    by_use_case: dict[int, list[Metric]] = {}
+    for metric in metrics:
+        by_use_case.setdefault(metric.use_case_id, []).append(metric)
+    return [
+        uc.title
+        for uc in pilots
+        if (criteria := by_use_case.get(uc.pk))
+        and not all(meets(m, latest.get(m.pk)) for m in criteria)
+    ]
+
+
 def section(*, org, period: Period, department_id: int | None) -> Section:
     slug = {"org_slug": org.slug}
     page, list_page = reverse("roi:portfolio", kwargs=slug), reverse("roi:use_cases", kwargs=slug)
@@ -85,8 +105,9 @@ def section(*, org, period: Period, department_id: int | None) -> Section:
         out.empty_link = reverse("roi:use_case_propose", kwargs=slug)
         return out
     source = {"module": MODULE, "period": period.label}
-    today = timezone.localdate()
-    data = portfolio(org, today=max(today, period.end))
+    # As the portfolio page computes it (to today); a past quarter is its series cut at
+    # the quarter's end.
+    data = portfolio(org)
     stage_counts = {s: 0 for s in Stage.values}
     for uc in use_cases:
         stage_counts[uc.stage] += 1
@@ -109,7 +130,7 @@ def section(*, org, period: Period, department_id: int | None) -> Section:
         )
         money_query = "roi.selectors.returns.portfolio (rows of the department, to date)"
     pilots = [uc for uc in use_cases if uc.stage == Stage.PILOT]
-    failing = [uc.title for uc in pilots if (g := graduation(uc)).defined and not g.met]
+    failing = failing_pilots(pilots)
     savings = slm_savings(org, use_cases)
     q = lambda query: {**source, "query": query}  # noqa: E731
     out.facts += [

@@ -119,10 +119,10 @@ def review_queue(*, status: str = ReviewItem.Status.PENDING, task: str = ""):
 def period_costs(*, start, end) -> dict:
     """Calls, tokens and cost between two instants (`end` excluded), per device priced as
     on the model-operations page, against the same tokens at LLM API prices: the figures
-    of the reports' model-operations section."""
-    calls = ModelInvocation.objects.filter(created_at__gte=start, created_at__lt=end)
+    of the reports' model-operations section. One query."""
     rows = list(
-        calls.values("device")
+        ModelInvocation.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("device", "task")
         .annotate(
             calls=Count("id"),
             items=Sum("items"),
@@ -130,17 +130,17 @@ def period_costs(*, start, end) -> dict:
             output_tokens=Sum("output_tokens"),
             busy_ms=Sum("latency_ms"),
         )
-        .order_by("device")
+        .order_by()
     )
     for row in rows:
         _costs(row, {})
+    by_task: dict[str, int] = {}
+    for row in rows:
+        by_task[row["task"]] = by_task.get(row["task"], 0) + row["calls"]
     return {
         "calls": sum(r["calls"] for r in rows),
         "items": sum(r["items"] for r in rows),
         "slm_cost": sum(r["slm_cost"] or 0.0 for r in rows),
         "llm_cost": sum(r["llm_cost"] for r in rows),
-        "per_device": rows,
-        "by_task": dict(
-            calls.values_list("task").annotate(n=Count("id")).values_list("task", "n").order_by()
-        ),
+        "by_task": by_task,
     }

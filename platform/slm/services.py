@@ -10,7 +10,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -303,11 +303,17 @@ def draft_grounded(
     organization: Organization,
     title: str = "",
     max_new_tokens: int = 120,
+    check: Callable[[str], str] | None = None,
+    retry_on_check: bool = True,
 ) -> Draft:
     """A short text whose every number and name appears in `facts`, or a templated one.
 
     Each attempt is one recorded model call (task "draft"): a refused attempt is marked
-    "rejected" with the reason; the last one carries the draft's outcome.
+    "rejected" with the reason; the last one carries the draft's outcome. `check`, when
+    given, is the caller's own test of a draft that passed the validator: it returns why
+    the draft is refused ('' to accept), and a refusal counts like the validator's - or,
+    with `retry_on_check=False`, ends the drafting at once (the stricter second prompt
+    asks for two short sentences, which cannot pass a check that wants a full rewording).
     """
     rejected: list[str] = []
     for attempt, strict in enumerate((False, True)):
@@ -317,18 +323,23 @@ def draft_grounded(
             max_new_tokens,
             "draft",
         )
-        check = grounding.check_draft(result.text, facts)
-        if check.ok and result.text:
+        grounded = grounding.check_draft(result.text, facts)
+        extra = check(result.text) if check and grounded.ok and result.text else ""
+        if grounded.ok and result.text and not extra:
             outcome = "accepted" if attempt == 0 else "retried"
             _mark(invocation, outcome, "")
             return Draft(text=result.text, outcome=outcome, rejected=rejected)
         reason = (
             "empty draft"
             if not result.text
-            else "not in the facts: " + ", ".join(check.unknown_numbers + check.unknown_names)
+            else extra
+            or "not in the facts: " + ", ".join(grounded.unknown_numbers + grounded.unknown_names)
         )
         rejected.append(reason)
-        _mark(invocation, "rejected" if attempt == 0 else "fell_back", reason)
+        last = attempt == 1 or (bool(extra) and not retry_on_check)
+        _mark(invocation, "fell_back" if last else "rejected", reason)
+        if last:
+            break
     return Draft(text=grounding.templated(facts, title), outcome="fell_back", rejected=rejected)
 
 

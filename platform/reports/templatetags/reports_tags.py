@@ -12,7 +12,7 @@ def fact_value(fact, currency: str = "") -> str:
 
 @register.filter
 def fact_change(fact) -> str:
-    """'+6 pp on the previous period', or ''."""
+    """'+6 points on the previous', or ''."""
     get = fact.get if isinstance(fact, dict) else lambda k: getattr(fact, k)
     value, previous = get("value"), get("previous")
     if get("suppressed") or previous is None or value is None or isinstance(value, str):
@@ -22,4 +22,4 @@ def fact_change(fact) -> str:
     if delta == 0:
         return "unchanged"
     shown = f"{delta:+,.0f}" if float(delta).is_integer() or abs(delta) >= 10 else f"{delta:+,.2f}"
-    return f"{shown}{unit} on before"
+    return f"{shown}{unit} on the previous"
