@@ -57,7 +57,13 @@ def test_seed_demo_runs_each_modules_registered_seeder(db):
     from assessments.selectors.frameworks import shipped_files
     from tenancy.seeding import demo_seeders
 
-    assert [name for name, _ in demo_seeders()] == ["assessments", "roi", "slm.model_calls"]
+    assert [name for name, _ in demo_seeders()] == [
+        "assessments",
+        "roi",
+        "shadow_ai",
+        "reports",
+        "slm.model_calls",
+    ]
     call_command("seed_demo", employees=30)
     acme = Organization.objects.get(slug="acme")
     with org_context(acme):
