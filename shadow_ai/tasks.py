@@ -8,6 +8,7 @@ from django.utils import timezone
 from shadow_ai.models import Upload, UploadKind, UploadStatus
 from shadow_ai.services.ingest import PROCESS_TASK, upload_process
 from shadow_ai.services.ingest_retention import retention_apply
+from shadow_ai.services.ingest_store import partitions_ensure
 from tenancy.context import system_context
 
 STALLED_AFTER = timedelta(minutes=5)
@@ -38,6 +39,15 @@ def resume_stalled_uploads(stalled_seconds: int | None = None) -> int:
     for org_id, upload_id in stalled:
         current_app.send_task(PROCESS_TASK, kwargs={"org_id": org_id, "upload_id": upload_id})
     return len(stalled)
+
+
+@shared_task(name="shadow_ai.ensure_partitions")
+def ensure_partitions() -> None:
+    """This month's and next month's event partitions, created ahead of the first insert
+    (creating one locks the parent table briefly)."""
+    today = timezone.now().date().replace(day=1)
+    following = (today + timedelta(days=32)).replace(day=1)
+    partitions_ensure([today, following])
 
 
 @shared_task(name="shadow_ai.apply_retention")

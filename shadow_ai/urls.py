@@ -1,6 +1,7 @@
 from django.urls import path
 
 from shadow_ai.views import governance as gov
+from shadow_ai.views import ingest
 
 app_name = "shadow_ai"
 ORG = "o/<slug:org_slug>/shadow-ai/"
@@ -18,4 +19,10 @@ urlpatterns = [
     path(ORG + "blocklist/", gov.BlocklistView.as_view(), name="blocklist"),
     path(ORG + "declare/", gov.DeclareView.as_view(), name="declare"),
     path(ORG + "settings/", gov.SettingsView.as_view(), name="settings"),
+    # Ingestion (shadowcore)
+    path(ORG + "sources/", ingest.SourcesView.as_view(), name="sources"),
+    path(ORG + "uploads/", ingest.UploadListView.as_view(), name="uploads"),
+    path(ORG + "uploads/new/", ingest.UploadView.as_view(), name="upload"),
+    path(ORG + "uploads/<int:pk>/", ingest.UploadDetailView.as_view(), name="upload_detail"),
+    path(ORG + "identities/", ingest.IdentitiesView.as_view(), name="identities"),
 ]

@@ -26,6 +26,20 @@ app.conf.beat_schedule = {
         "task": "tenancy.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Issue 10: uploads whose worker died resume at their checkpoint; next month's event
+    # partition exists before it is needed; raw events past retention go.
+    "shadow-ai-resume-stalled-uploads": {
+        "task": "shadow_ai.resume_stalled_uploads",
+        "schedule": crontab(minute="*/2"),
+    },
+    "shadow-ai-ensure-partitions": {
+        "task": "shadow_ai.ensure_partitions",
+        "schedule": crontab(hour=2, minute=5),
+    },
+    "shadow-ai-retention": {
+        "task": "shadow_ai.apply_retention",
+        "schedule": crontab(hour=2, minute=35),
+    },
 }
 app.autodiscover_tasks()
 

@@ -205,7 +205,16 @@ def identity(user: str | None, ip: str | None) -> tuple[str, str]:
     raise RowError("no user and no client address")
 
 
-ALLOW_WORDS = {"allow", "allowed", "observed", "pass", "permitted", "tcp_tunnel", "accept"}
+ALLOW_WORDS = {
+    "allow",
+    "allowed",
+    "observed",
+    "proxied",
+    "pass",
+    "permitted",
+    "tcp_tunnel",
+    "accept",
+}
 BLOCK_WORDS = {"block", "blocked", "deny", "denied", "drop", "tcp_denied", "reject", "isolate"}
 
 

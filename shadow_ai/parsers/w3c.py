@@ -44,7 +44,8 @@ FIELDS = {
     "path": ("cs-uri-path", "cs-uri-stem", "x-cs-uri-path"),
     "sc_bytes": ("sc-bytes", "x-sc-bytes"),
     "cs_bytes": ("cs-bytes", "x-cs-bytes"),
-    "action": ("s-action", "x-cs-action", "x-action", "sc-filter-result", "x-policy-action"),
+    # ProxySG's s-action is the cache outcome (TCP_NC_MISS); its verdict is sc-filter-result.
+    "action": ("sc-filter-result", "x-cs-action", "x-action", "x-policy-action", "s-action"),
     "app": ("x-cs-app", "x-app", "cs-categories", "x-cs-app-category", "cs-category"),
 }
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
+import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -24,7 +26,7 @@ from typing import BinaryIO
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -189,9 +191,12 @@ def upload_create(
                 raise ValidationError({"file": f"{filename}: {exc}."}) from None
         sha = digest.hexdigest()
         existing = Upload.objects.filter(kind=UploadKind.FILE, sha256=sha).first()
-        if existing is not None:
+        if existing is not None and existing.status != UploadStatus.FAILED:
             target.unlink(missing_ok=True)
             return Created(existing, True)
+        if existing is not None:
+            # The same file failed before (nothing of it was kept): this is a retry.
+            existing.delete()
         try:
             with transaction.atomic():
                 upload = Upload.objects.create(
@@ -231,6 +236,12 @@ class Chunk:
     rows: list[Row] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     last_line: int = 0
+    position: int = 0  # bytes of the stored file read so far (the progress bar)
+    end: bool = False
+    # Set by Ingestor.prepare: the COPY lines, rows ignored, whether prompts are among them.
+    lines: list[str] | None = None
+    ignored: int = 0
+    prompts: bool = False
 
 
 class Ingestor:
@@ -296,9 +307,16 @@ class Ingestor:
                 staged.raw_prompt = encrypt(r.prompt)
         return staged
 
+    def prepare(self, chunk: Chunk) -> Chunk:
+        """Resolve and format a chunk's rows (may run ahead, in the reading thread)."""
+        if chunk.lines is None:
+            chunk.lines, chunk.ignored, chunk.prompts = self.lines(chunk.rows)
+        return chunk
+
     def store(self, chunk: Chunk) -> tuple[int, int, int]:
         """(inserted, duplicates, ignored) for a chunk, in the caller's transaction."""
-        lines, ignored, prompts = self.lines(chunk.rows)
+        self.prepare(chunk)
+        lines, ignored, prompts = chunk.lines, chunk.ignored, chunk.prompts
         stamps = [r.ts for r in chunk.rows]
         result = store_chunk(
             org_id=self.org_id,
@@ -348,19 +366,16 @@ def upload_process(*, org_id: int, upload_id: int, chunk_rows: int | None = None
         keep_raw = _keep_raw()
         label = LogFormat(fmt).label
     ingestor = Ingestor(org_id, upload_id, keep_raw=keep_raw)
+    # In a worker (not inside a caller's transaction), a second thread reads, parses,
+    # resolves and formats the next chunk while this one loads the current one: the two
+    # halves overlap (psycopg releases the GIL while PostgreSQL works).
+    ahead = not connections[DEFAULT_DB_ALIAS].in_atomic_block
     try:
         with open(upload_path(upload), "rb") as raw:
-            chunk = Chunk(last_line=checkpoint)
-            for item in parse(raw, fmt, options, skip=checkpoint):
-                if type(item) is Row:
-                    chunk.rows.append(item)
-                else:
-                    chunk.rejected.append(item)
-                chunk.last_line = item.line_no
-                if len(chunk.rows) + len(chunk.rejected) >= chunk_rows:
-                    checkpoint = _flush(ingestor, upload, chunk, checkpoint, raw.tell(), label)
-                    chunk = Chunk(last_line=checkpoint)
-            checkpoint = _flush(ingestor, upload, chunk, checkpoint, upload.size, label, end=True)
+            chunks = _chunks(raw, fmt, options, checkpoint, chunk_rows, upload.size, ingestor)
+            with ReadAhead(chunks, enabled=ahead) as prepared:
+                for chunk in prepared:
+                    checkpoint = _flush(ingestor, upload, chunk, checkpoint, label)
     except FileError as exc:
         upload_fail(
             org_id=org_id, upload_id=upload_id, error=str(exc), sample=getattr(exc, "sample", ())
@@ -379,16 +394,92 @@ def upload_process(*, org_id: int, upload_id: int, chunk_rows: int | None = None
         )
 
 
+def _chunks(
+    raw: BinaryIO,
+    fmt: str,
+    options: dict,
+    checkpoint: int,
+    chunk_rows: int,
+    size: int,
+    ingestor: Ingestor,
+) -> Iterator[Chunk]:
+    """The file's chunks, resolved and formatted, the last one marked end."""
+    chunk = Chunk(last_line=checkpoint)
+    for item in parse(raw, fmt, options, skip=checkpoint):
+        if type(item) is Row:
+            chunk.rows.append(item)
+        else:
+            chunk.rejected.append(item)
+        chunk.last_line = item.line_no
+        if len(chunk.rows) + len(chunk.rejected) >= chunk_rows:
+            chunk.position = raw.tell()
+            yield ingestor.prepare(chunk) if chunk.rows else chunk
+            chunk = Chunk(last_line=chunk.last_line)
+    chunk.position, chunk.end = size, True
+    yield ingestor.prepare(chunk) if chunk.rows else chunk
+
+
+class ReadAhead:
+    """Runs an iterator in a thread, one item ahead; exceptions reach the consumer where
+    the item would have. Disabled, it is the iterator itself."""
+
+    def __init__(self, items: Iterator, *, enabled: bool = True) -> None:
+        self.items = items
+        self.enabled = enabled
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        try:
+            for item in self.items:
+                if not self._put(("item", item)):
+                    return
+            self._put(("done", None))
+        except BaseException as exc:  # handed to the consumer
+            self._put(("error", exc))
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def _put(self, message: tuple) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.queue.put(message, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __enter__(self) -> Iterator:
+        if not self.enabled:
+            return self.items
+        self.thread = threading.Thread(target=self._run, name="shadow-ingest-read", daemon=True)
+        self.thread.start()
+        return self._iterate()
+
+    def _iterate(self) -> Iterator:
+        while True:
+            kind, value = self.queue.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise value
+            yield value
+
+    def __exit__(self, *exc) -> None:
+        if self.thread is not None:
+            self.stop.set()
+            self.thread.join()
+
+
 def _flush(
     ingestor: Ingestor,
     upload: Upload,
     chunk: Chunk,
     checkpoint: int,
-    position: int,
     label: str,
-    *,
-    end: bool = False,
 ) -> int:
+    position, end = chunk.position, chunk.end
     first = checkpoint == 0 and upload.total == 0
     if first and not chunk.rows:
         if chunk.rejected:
@@ -442,6 +533,9 @@ def _flush(
             locked.status = UploadStatus.DONE
             locked.finished_at = locked.heartbeat_at
             fields += ["status", "finished_at"]
+            # The file is not needed once its rows are in (its SHA-256 stays, for duplicates).
+            stored = upload_path(locked)
+            transaction.on_commit(lambda: stored.unlink(missing_ok=True))
         locked.save(update_fields=fields)
         ingestor.announce_hosts()
         upload.total = locked.total
@@ -480,6 +574,9 @@ def upload_fail(
         upload.progress = 100
         upload.finished_at = timezone.now()
         upload.save()
+        if upload.stored_name:
+            stored = upload_path(upload)
+            transaction.on_commit(lambda: stored.unlink(missing_ok=True))
 
 
 # --- API push --------------------------------------------------------------------------

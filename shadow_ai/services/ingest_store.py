@@ -100,6 +100,7 @@ WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.ts = f.at AND ins.event_hash = f.h
 # Rollups: the chunk grouped once; rows that exist (a day spread over two chunks) are
 # updated, new ones inserted plainly (ON CONFLICT's speculative insertion per row costs
 # more than the lookup). A racing transaction makes the insert fail: then ROLL_UP_RACING.
+# Both look only at the chunk's days, not at all of the organisation's rollups.
 ROLL_UP_GROUP = f"""
 CREATE TEMP TABLE shadow_roll ON COMMIT DROP AS
 SELECT (f.at AT TIME ZONE 'UTC')::date AS day, f.tool_id, f.identity_id,
@@ -116,6 +117,8 @@ UPDATE shadow_ai_dailyrollup r SET events = r.events + g.events, bytes = r.bytes
 FROM shadow_roll g
 WHERE r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
     AND r.identity_id = g.identity_id
+    AND r.day BETWEEN (to_timestamp(%(lo)s) AT TIME ZONE 'UTC')::date
+        AND (to_timestamp(%(hi)s) AT TIME ZONE 'UTC')::date
 """
 ROLL_UP_INSERT = """
 INSERT INTO shadow_ai_dailyrollup (organization_id, day, tool_id, identity_id,
@@ -127,6 +130,8 @@ WHERE NOT EXISTS (
     SELECT 1 FROM shadow_ai_dailyrollup r
     WHERE r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
         AND r.identity_id = g.identity_id
+        AND r.day BETWEEN (to_timestamp(%(lo)s) AT TIME ZONE 'UTC')::date
+        AND (to_timestamp(%(hi)s) AT TIME ZONE 'UTC')::date
 )
 """
 ROLL_UP_RACING = """

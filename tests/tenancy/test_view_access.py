@@ -132,6 +132,12 @@ PAGES = {
     "shadow_ai:declare": Page(lambda c: {}, EVERYONE, FORM),
     "shadow_ai:settings": Page(lambda c: {}, ADMIN, FORM, data=lambda c: {"action": "token"}),
     "core:shadow_use_case": Page(lambda c: {}, ADMIN, {"post": 400}),
+    # Shadow AI ingestion (shadowcore)
+    "shadow_ai:sources": Page(lambda c: {}, ADMIN, FORM),
+    "shadow_ai:uploads": Page(lambda c: {}, ADMIN, GET),
+    "shadow_ai:upload": Page(lambda c: {}, ADMIN, FORM),
+    "shadow_ai:upload_detail": Page(lambda c: {"pk": c.shadow_upload.pk}, ADMIN, GET),
+    "shadow_ai:identities": Page(lambda c: {}, ADMIN, FORM),
 }
 CASES = [(name, method) for name in sorted(PAGES) for method in PAGES[name].methods()]
 
@@ -172,6 +178,11 @@ def cast_with_invitation(cast):
 
         cast.shadow_tool = Tool.objects.create(
             organization=cast.org_a, name="llmhub.example", source="discovered"
+        )
+        from shadow_ai.models import Upload
+
+        cast.shadow_upload = Upload.objects.create(
+            organization=cast.org_a, kind="push", status="done"
         )
         cast.review_item = ReviewItem.objects.create(
             organization=cast.org_a,
@@ -283,3 +294,13 @@ def test_revoking_another_organisations_invitation_is_404(client_for, cast):
     assert client_for(cast.alice).post(url).status_code == 404
     with org_context(cast.org_b):
         assert Invitation.objects.get(pk=foreign.pk).revoked_at is None
+
+
+def test_another_organisations_upload_is_404_inside_own_organisation(client_for, cast):
+    from shadow_ai.models import Upload
+    from tenancy.context import org_context
+
+    with org_context(cast.org_b):
+        foreign = Upload.objects.create(organization=cast.org_b, kind="push", status="done")
+    url = reverse("shadow_ai:upload_detail", kwargs={"org_slug": cast.org_a.slug, "pk": foreign.pk})
+    assert client_for(cast.alice).get(url).status_code == 404
