@@ -162,6 +162,9 @@ def _logs(organization, admin_membership, events: int) -> dict:
             ingest.upload_process(org_id=organization.pk, upload_id=created.upload.pk)
     timings["total_s"] = round(time.perf_counter() - started, 1)
     timings["classified"] = _classify_hosts(organization)
+    started = time.perf_counter()
+    timings["prompts"] = _classify_prompts(organization)
+    timings["prompts_s"] = round(time.perf_counter() - started, 1)
     return timings
 
 
@@ -185,6 +188,24 @@ def _aliases(organization, people) -> None:
             for k, v in kinds
         ]
     IdentityAlias.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _classify_prompts(organization) -> dict:
+    """Label the demo prompts (the beat sweep sends them to the worker in a deployment)."""
+    from shadow_ai.models import PromptRecord
+    from shadow_ai.services.classification import prompts_classify
+
+    with org_context(organization):
+        ids = list(
+            PromptRecord.objects.filter(classified_at__isnull=True).values_list("pk", flat=True)
+        )
+    paths: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        for path, n in prompts_classify(
+            org_id=organization.pk, prompt_ids=ids[start : start + 500]
+        ).items():
+            paths[path] = paths.get(path, 0) + n
+    return paths
 
 
 def _classify_hosts(organization) -> dict:
