@@ -40,6 +40,12 @@ app.conf.beat_schedule = {
         "task": "shadow_ai.apply_retention",
         "schedule": crontab(hour=2, minute=35),
     },
+    # Prompts get their task category and sensitivity on the model queue; hosts whose
+    # classification request was lost are sent again.
+    "shadow-ai-requeue-classification": {
+        "task": "shadow_ai.requeue_classification",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 app.autodiscover_tasks()
 

@@ -295,6 +295,8 @@ SHADOW_AI_UPLOAD_DIR = Path(
 SHADOW_AI_MAX_UPLOAD_BYTES = env_int("SHADOW_AI_MAX_UPLOAD_BYTES", 4 * 1024**3, minimum=1)
 # Rows per ingestion transaction: the restart checkpoint and the progress-bar step.
 SHADOW_AI_CHUNK_ROWS = env_int("SHADOW_AI_CHUNK_ROWS", 100_000, minimum=1)
+# Events in the shadow-AI demo logs that seed_demo generates and ingests (0: none).
+SHADOW_DEMO_EVENTS = env_int("SHADOW_DEMO_EVENTS", 500_000, minimum=0)
 
 # --- Secrets stored in the database (escalation API keys) -------------------------------
 # Fernet keys, newest first. Development and tests derive one from SECRET_KEY; production

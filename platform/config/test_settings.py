@@ -7,6 +7,9 @@ os.environ.setdefault("PLATFORM_TESTING", "1")
 from config.settings import *  # noqa: F403
 from config.settings import DATABASES
 
+# seed_demo's shadow-AI logs: enough to exercise the pipeline, not the demo's 500,000.
+SHADOW_DEMO_EVENTS = 3_000
+
 # Hashing passwords at full strength makes every login test take a second.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -320,3 +320,45 @@ def _event_follow(organization, prompt: PromptRecord, was_sensitive: bool) -> No
                     prompt.identity_id,
                 ],
             )
+
+
+# --- The sweep ------------------------------------------------------------------------------
+
+BATCH = 200
+
+
+def classification_requeue(*, batch: int = BATCH, grace_seconds: int = 120) -> int:
+    """Every few minutes (beat): send the prompts not classified yet, and hosts whose
+    classification request was lost (broker down, worker gone), to the model queue in
+    batches. Ingestion announces new hosts itself; prompts are only picked up here. Sends
+    by name after reading, one organisation's context at a time; returns the tasks sent."""
+    from datetime import timedelta
+
+    from celery import current_app
+
+    cutoff = timezone.now() - timedelta(seconds=grace_seconds)
+    sent = 0
+    for org_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
+        with org_context(org_id):
+            prompts = list(
+                PromptRecord.objects.filter(classified_at__isnull=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[: batch * 10]
+            )
+            hosts = list(
+                HostClassification.objects.filter(
+                    confidence__isnull=True, is_ai__isnull=True, first_seen__lt=cutoff
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)[: batch * 10]
+            )
+        for name, ids, key in (
+            (CLASSIFY_PROMPTS_TASK, prompts, "prompt_ids"),
+            (CLASSIFY_HOSTS_TASK, hosts, "host_ids"),
+        ):
+            for start in range(0, len(ids), batch):
+                current_app.send_task(
+                    name, kwargs={"org_id": org_id, key: ids[start : start + batch]}
+                )
+                sent += 1
+    return sent

@@ -60,6 +60,7 @@ def test_seed_demo_runs_each_modules_registered_seeder(db):
     assert [name for name, _ in demo_seeders()] == [
         "assessments",
         "roi",
+        "shadow_ai",
         "reports",
         "slm.model_calls",
     ]

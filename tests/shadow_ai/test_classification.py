@@ -182,3 +182,78 @@ def test_a_discovered_host_brings_its_past_events_into_the_inventory(cast):
         tool = Tool.objects.get(name="llmhub.io")
         assert tool.status == "unreviewed" and tool.source == "discovered"
         assert tool.pk in {r.tool.pk for r in inventory(organization=cast.org_a).rows}
+
+
+@pytest.mark.usefixtures("catalogue", "upload_dir")
+def test_prompts_get_a_task_and_a_sensitivity_and_their_event_and_rollup_follow(cast):
+    """A pushed prompt with an email address (scrubbed at ingestion) is customer
+    communication at confidential level; its event carries the labels and the day's rollup
+    counts it as sensitive once."""
+    from django.utils import timezone
+
+    from shadow_ai.models import PromptRecord
+    from shadow_ai.services.classification import prompts_classify
+    from shadow_ai.services.ingest import events_push
+    from tests.shadow_ai.ingest_helpers import sql
+
+    with org_context(cast.org_a):
+        events_push(
+            organization=cast.org_a,
+            actor=cast.alice,
+            membership=cast.member("alice"),
+            records=[
+                {
+                    "id": "p1",
+                    "ts": timezone.now().timestamp() - 60,
+                    "user": "alice@example.com",
+                    "host": "chatgpt.com",
+                    "prompt": "Reply to the customer jane@example.org about her refund complaint",
+                }
+            ],
+        )
+    with org_context(cast.org_a):
+        prompt = PromptRecord.objects.get()
+        assert "jane@example.org" not in prompt.text
+    paths = prompts_classify(org_id=cast.org_a.pk, prompt_ids=[prompt.pk])
+    assert sum(paths.values()) == 1
+    with org_context(cast.org_a):
+        prompt.refresh_from_db()
+        assert (prompt.task_category, prompt.sensitivity) == (
+            "customer_communication",
+            "confidential",
+        )
+        assert prompt.classified_at is not None
+    with org_context(cast.org_a):
+        assert sql("SELECT task_category, sensitivity FROM shadow_ai_event") == [
+            ("customer_communication", "confidential")
+        ]
+        assert sql("SELECT sum(sensitive_events) FROM shadow_ai_dailyrollup") == [(1,)]
+    assert prompts_classify(org_id=cast.org_a.pk, prompt_ids=[prompt.pk]) == {}  # once
+
+
+def test_the_sweep_sends_waiting_prompts_and_lost_hosts_by_name(cast, monkeypatch):
+    from datetime import timedelta
+
+    from celery import current_app
+    from django.utils import timezone
+
+    from shadow_ai.classification_tasks import classify_hosts_task, classify_prompts_task
+    from shadow_ai.models import HostClassification, PromptRecord
+    from shadow_ai.services.classification import classification_requeue
+
+    sent = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, kwargs: sent.append((name, kwargs)))
+    with org_context(cast.org_a):
+        prompt = PromptRecord.objects.create(organization=cast.org_a, ts=timezone.now(), text="x")
+        old = HostClassification.objects.create(organization=cast.org_a, host="old.example")
+        HostClassification.objects.filter(pk=old.pk).update(
+            first_seen=timezone.now() - timedelta(hours=1)
+        )
+        HostClassification.objects.create(organization=cast.org_a, host="new.example")
+    assert classification_requeue() == 2
+    assert sorted(sent) == sorted(
+        [
+            (classify_prompts_task.name, {"org_id": cast.org_a.pk, "prompt_ids": [prompt.pk]}),
+            (classify_hosts_task.name, {"org_id": cast.org_a.pk, "host_ids": [old.pk]}),
+        ]
+    )
