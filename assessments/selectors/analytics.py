@@ -45,6 +45,15 @@ class Scope:
         return cls(organization)
 
 
+# With retakes a person may have several scored attempts at one campaign; aggregates count
+# each person once, by their latest scored attempt, so a retake never doubles a head count.
+LATEST_SCORED = (
+    " AND a.status = 'scored' AND NOT EXISTS (SELECT 1 FROM assessments_attempt later"
+    " WHERE later.campaign_id = a.campaign_id AND later.membership_id = a.membership_id"
+    " AND later.status = 'scored' AND later.number > a.number)"
+)
+
+
 def _rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -98,7 +107,8 @@ def _partitions(
     for campaign_id, department_id, level, segment, count, total in _rows(
         "SELECT a.campaign_id, a.department_id, a.overall_level, a.segment, count(*),"
         " sum(a.overall_score)"
-        " FROM assessments_attempt a WHERE a.campaign_id = ANY(%s) AND a.status = 'scored'"
+        " FROM assessments_attempt a WHERE a.campaign_id = ANY(%s)"
+        + LATEST_SCORED
         + where
         + " GROUP BY 1, 2, 3, 4",
         [ids, *params],
@@ -117,7 +127,9 @@ def _partitions(
             "SELECT a.campaign_id, a.department_id, cs.competency_id, sum(cs.score)"
             " FROM assessments_competencyscore cs"
             " JOIN assessments_attempt a ON a.id = cs.attempt_id"
-            " WHERE a.campaign_id = ANY(%s) AND a.status = 'scored' AND cs.organization_id = %s"
+            " WHERE a.campaign_id = ANY(%s) "
+            + LATEST_SCORED
+            + " AND cs.organization_id = %s"
             + where
             + " GROUP BY 1, 2, 3",
             [ids, scope.organization.pk, *params],
@@ -244,7 +256,7 @@ def item_statistics(scope: Scope, campaign: Campaign) -> dict:
     where, params = _scope_sql(scope)
     respondents = _rows(
         "SELECT count(*) FROM assessments_attempt a"
-        " WHERE a.campaign_id = %s AND a.status = 'scored'" + where,
+        " WHERE a.campaign_id = %s" + LATEST_SCORED + where,
         [campaign.pk, *params],
     )[0][0]
     if privacy.protect_population(respondents, threshold=scope.threshold).suppressed:
@@ -256,7 +268,7 @@ def item_statistics(scope: Scope, campaign: Campaign) -> dict:
     rows = _rows(
         "WITH att AS MATERIALIZED ("
         "  SELECT a.id FROM assessments_attempt a"
-        "  WHERE a.campaign_id = %s AND a.status = 'scored'" + where + "),"
+        "  WHERE a.campaign_id = %s" + LATEST_SCORED + where + "),"
         " it AS MATERIALIZED ("
         "  SELECT id, competency_id, track FROM assessments_item"
         "  WHERE version_id = %s AND type <> 'attitude'),"
@@ -353,7 +365,13 @@ def item_statistics_cached(scope: Scope, campaign: Campaign) -> dict:
     refresh (`assessments.services.analytics.item_statistics_request_refresh`)."""
     from assessments.models import Attempt
 
-    scored = Attempt.objects.filter(campaign=campaign, status=Attempt.Status.SCORED).count()
+    # People, not attempts: the statistics count each person's latest scored attempt.
+    scored = (
+        Attempt.objects.filter(campaign=campaign, status=Attempt.Status.SCORED)
+        .values("membership")
+        .distinct()
+        .count()
+    )
     cache = ItemStatisticsCache.objects.filter(campaign=campaign).first()
     stale = cache is None or cache.computed_at is None or cache.respondents != scored
     if cache is None or cache.computed_at is None:

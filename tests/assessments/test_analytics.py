@@ -196,3 +196,36 @@ def test_every_analytics_table_exports_csv_with_suppression(client_for, mini):
     chart = page.context["charts"]["heatmap"]
     # Support is suppressed, Sales withheld so Support cannot be subtracted back.
     assert chart["y"] == ["Engineering"] and len(chart["z"][0]) == 2
+
+
+def test_a_retake_counts_each_person_once_by_their_latest_attempt(mini):
+    """With retakes a person has several scored attempts at one campaign: head counts and
+    scores use only the latest, so a retake neither doubles a person nor keeps an old score."""
+    cast = mini
+    rng = np.random.default_rng(3)
+    add_people(cast, cast.sales, 6, rng, ability=0.2)
+    with org_context(cast.org_a):
+        scope = analytics.Scope(cast.org_a)
+        before = analytics.campaign_summary(scope, cast.campaign)
+        first = Attempt.objects.filter(campaign=cast.campaign).order_by("pk").first()
+        items = {i.key: i for i in Item.objects.filter(version=cast.version)}
+        retake = Attempt.objects.create(
+            organization=cast.org_a,
+            campaign=cast.campaign,
+            membership=first.membership,
+            version=cast.version,
+            status="submitted",
+            department=cast.sales,
+            number=2,
+        )
+        for key in COMMON:
+            Answer.objects.create(
+                organization=cast.org_a, attempt=retake, item=items[key], score=1.0
+            )
+        attempt_finalize(attempt=retake)
+        after = analytics.campaign_summary(scope, cast.campaign)
+        stats = analytics.item_statistics(scope, cast.campaign)
+    assert before.respondents == after.respondents == 6
+    assert stats["respondents"] == 6
+    # The retake's perfect score replaced the first attempt's, so the mean went up.
+    assert after.mean_score > before.mean_score
