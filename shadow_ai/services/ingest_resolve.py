@@ -106,10 +106,17 @@ class Resolver:
         values = [value for _, value in identities]
         with connections["default"].cursor() as cursor:
             cursor.execute(
-                "INSERT INTO shadow_ai_identityalias (organization_id, kind, value, created_at)"
-                " SELECT %s, k, v, now() FROM unnest(%s::text[], %s::text[]) AS u(k, v)"
+                # An email that is a member's login is that member: linked at once, so the
+                # admin maps only user names, addresses and foreign emails by hand.
+                "INSERT INTO shadow_ai_identityalias"
+                " (organization_id, kind, value, membership_id, created_at)"
+                " SELECT %s, k, v, (SELECT m.id FROM tenancy_membership m"
+                "   JOIN accounts_user usr ON usr.id = m.user_id"
+                "   WHERE k = 'email' AND m.organization_id = %s AND m.is_active"
+                "   AND lower(usr.email) = v LIMIT 1), now()"
+                " FROM unnest(%s::text[], %s::text[]) AS u(k, v)"
                 " ON CONFLICT (organization_id, kind, value) DO NOTHING",
-                [self.org_id, kinds, values],
+                [self.org_id, self.org_id, kinds, values],
             )
             cursor.execute(
                 "SELECT kind, value, id FROM shadow_ai_identityalias a"

@@ -348,3 +348,31 @@ def test_a_line_repeated_inside_one_file_counts_once(cast):
     )
     assert (up.total, up.accepted, up.duplicate) == (7, 6, 1)
     assert event_count(cast.org_a) == rollup_total(cast.org_a) == 6
+
+
+def test_an_email_that_is_a_members_login_is_linked_at_once_but_not_another_organisations(
+    cast,
+):
+    """Emails in the logs that are members' logins need no mapping by hand; an email of
+    another organisation's member stays unmatched (Globex's bob is nobody at Acme)."""
+    alice = cast.member("alice")
+    source = make_source(cast.org_a, cast.alice)
+    upload(
+        cast.org_a,
+        cast.alice,
+        alice,
+        source,
+        squid_log(30, users=("Emil@Example.com", "bob@example.com", "emil.work")),
+    )
+    with org_context(cast.org_a):
+        linked = dict(IdentityAlias.objects.values_list("value", "membership_id"))
+        assert linked["emil@example.com"] == cast.member("emil").pk
+        assert linked["bob@example.com"] is None
+        assert linked["emil.work"] is None  # a user name is mapped by the admin
+        assert (
+            sql(
+                "SELECT count(*) FROM shadow_ai_event WHERE membership_id = %s",
+                [cast.member("emil").pk],
+            )[0][0]
+            == 10
+        )
