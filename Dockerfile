@@ -16,7 +16,7 @@ RUN pip install --no-cache-dir -r requirements.txt \
 COPY . .
 RUN DEBUG=true python manage.py collectstatic --noinput -v 0 \
     && useradd --create-home --uid 1000 platform \
-    && mkdir -p /app/var && chown -R platform /app/var
+    && mkdir -p /app/var/shadow_uploads && chown -R platform /app/var
 USER platform
 
 EXPOSE 8000
