@@ -137,7 +137,7 @@ def test_database_url_without_the_other_roles_is_refused():
 def test_web_refuses_to_start_on_a_role_that_row_level_security_does_not_bind(
     runtime_alias, fragment
 ):
-    from tests.ops.conftest import database_url
+    from tests.workers import database_url
 
     result = run_python(
         "import config.wsgi",
@@ -157,7 +157,7 @@ def test_web_refuses_to_start_on_a_role_that_row_level_security_does_not_bind(
 @pytest.mark.slow
 @pytest.mark.django_db(databases=["default", "owner", "system"])
 def test_web_starts_on_the_runtime_role():
-    from tests.ops.conftest import database_url
+    from tests.workers import database_url
 
     result = run_python(
         "import config.wsgi; print('started')",
