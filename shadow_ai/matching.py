@@ -7,13 +7,18 @@ pattern wins (sora.chatgpt.com before chatgpt.com). A "*" label in a pattern sta
 one label ("bedrock-runtime.*.amazonaws.com" matches "bedrock-runtime.eu-west-1.amazonaws.com",
 not "bedrock-runtime.amazonaws.com" nor "bedrock-runtime.a.b.amazonaws.com").
 
+Apart from the patterns, a matcher may be given vendor apexes (shadow_ai.catalogue's
+VENDOR_APEXES): a host that matches no pattern and *is* one of those names, or "www." + it,
+belongs to the apex's tool. Only equality counts, so "openai.com" and "www.openai.com" lead to
+ChatGPT while "openai.com.evil.example" and "status.openai.com" do not.
+
 Public-suffix rules come from tldextract's bundled snapshot; nothing is fetched at run time.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import tldextract
@@ -104,9 +109,16 @@ class HostMatcher:
 
     entries: (key, domain patterns) pairs. A pattern claimed by two different keys is refused
     with ValueError, since the match would otherwise depend on the order of the entries.
+    apexes: vendor apex -> key, matched only when no pattern matches the host and the host is
+    the apex or its www. subdomain.
     """
 
-    def __init__(self, entries: Iterable[tuple[str, Sequence[str]]]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, Sequence[str]]],
+        apexes: Mapping[str, str] | None = None,
+    ) -> None:
+        self._apexes = {apex.lower(): key for apex, key in (apexes or {}).items()}
         self._exact: dict[str, str] = {}
         # Wildcard patterns grouped by label count, so a host is compared only with patterns
         # as long as one of its suffixes.
@@ -172,4 +184,4 @@ class HostMatcher:
                         p == "*" or p == h for p, h in zip(pattern, labels[start:], strict=True)
                     ):
                         return key
-        return None
+        return self._apexes.get(norm.removeprefix("www."))

@@ -74,6 +74,18 @@ SHARED_APEXES: frozenset[str] = frozenset(
     }
 )
 
+# Bare apexes of companies whose site is all AI, with the tool a visit to the apex itself (or
+# its "www.") is counted as: reading openai.com is using OpenAI, and ChatGPT is what people
+# there use. Deliberately a reviewed list, not derived from "every catalogued domain under
+# this apex has one vendor": that rule also holds for google.com (all Google), microsoft.com,
+# vk.com and sber.ru (a social network and a bank whose chat products are catalogued), which
+# must stay ordinary traffic. Only the apex and its www. are covered; other unmatched hosts
+# under it still go to classification. parse_catalogue checks each entry against the tools.
+VENDOR_APEXES: Mapping[str, str] = {
+    "openai.com": "chatgpt",
+    "anthropic.com": "claude",
+}
+
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # One DNS label (already IDNA/ASCII, lower case) or a lone "*" wildcard label.
 LABEL_RE = re.compile(r"^(\*|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)$")
@@ -251,7 +263,35 @@ def parse_catalogue(data: Any, *, origin: str = "catalogue") -> list[CatalogueEn
                     f"and {entry.key!r}"
                 )
             owner[domain] = entry.key
+    check_vendor_apexes(entries, VENDOR_APEXES, origin=origin)
     return entries
+
+
+def check_vendor_apexes(
+    entries: list[CatalogueEntry], apexes: Mapping[str, str], *, origin: str = "catalogue"
+) -> None:
+    """Refuse a vendor apex that is itself a catalogue domain or has another vendor's tool
+    catalogued under it (the apex would then not be one vendor's). An apex whose tool is not
+    in this catalogue (a test's own file) is left out, as the matcher leaves it out."""
+    by_key = {entry.key: entry for entry in entries}
+    for apex, key in apexes.items():
+        main = by_key.get(key)
+        if main is None:
+            continue
+        under = [
+            entry
+            for entry in entries
+            for domain in entry.domains
+            if domain == apex or domain.endswith("." + apex)
+        ]
+        if any(apex in entry.domains for entry in under):
+            raise CatalogueError(f"{origin}: vendor apex {apex!r} is itself a catalogue domain")
+        others = sorted({entry.key for entry in under if entry.vendor != main.vendor})
+        if not under or others:
+            raise CatalogueError(
+                f"{origin}: vendor apex {apex!r} must have only {main.vendor}'s tools "
+                f"catalogued under it (found {', '.join(others) or 'none'})"
+            )
 
 
 def load_catalogue(path: Path | None = None) -> list[CatalogueEntry]:

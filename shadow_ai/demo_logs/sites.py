@@ -183,6 +183,8 @@ BACKGROUND_SITES: tuple[Site, ...] = (
        [("www.google.com", 6), ("fonts.gstatic.com", 2), ("www.gstatic.com", 2),
         ("mail.google.com", 1), ("docs.google.com", 1), ("update.googleapis.com", 1)],
        ["/search", "/", "/complete/search"], "Search Engines/Portals", 12),
+    # Drawn as background browsing, but ingestion counts it as ChatGPT (a vendor apex, see
+    # shadow_ai.catalogue.VENDOR_APEXES), so it never becomes a discovered tool.
     _s("openai-site", "-", "background", ["openai.com", "www.openai.com"], ["/news/", "/index/"],
        "Technology/Internet", 0.5),
     _s("github", "GitHub", "background",

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db import connections
 from django.utils import timezone
 
+from shadow_ai.catalogue import VENDOR_APEXES
 from shadow_ai.matching import HostMatcher
 from shadow_ai.models import CatalogueTool, HostClassification, Tool, ToolSource
 from tenancy.context import org_context
@@ -25,6 +26,10 @@ class Resolver:
         catalogue = list(CatalogueTool.objects.values_list("pk", "key", "domains"))
         self.catalogue_ids = {key: pk for pk, key, _ in catalogue}
         claimed = {d.lower() for _, _, domains in catalogue for d in domains}
+        # A vendor's bare apex (openai.com) counts as its main tool's, and as claimed by the
+        # catalogue: a tool discovered under that apex keeps its hosts but not the apex.
+        apexes = {a: k for a, k in VENDOR_APEXES.items() if k in self.catalogue_ids}
+        claimed.update(apexes)
         entries: list[tuple[str, list[str]]] = [(key, domains) for _, key, domains in catalogue]
         self.tool_by_key: dict[str, int] = {}
         for tool_id, catalogue_id, domains in Tool.objects.values_list(
@@ -40,11 +45,11 @@ class Resolver:
         ):
             self.tool_by_key[key] = tool_id
         try:
-            self.matcher = HostMatcher(entries)
+            self.matcher = HostMatcher(entries, apexes)
         except ValueError:
             # An organisation's own domain pattern clashing in a way HostMatcher refuses:
             # match against the catalogue alone rather than stop ingesting.
-            self.matcher = HostMatcher(entries[: len(catalogue)])
+            self.matcher = HostMatcher(entries[: len(catalogue)], apexes)
         self.hosts: dict[str, int | None] = {}
         for host, tool_id, is_ai in HostClassification.objects.values_list(
             "host", "tool_id", "is_ai"

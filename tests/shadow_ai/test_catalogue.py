@@ -11,8 +11,10 @@ from shadow_ai.catalogue import (
     CATEGORIES,
     DEFAULT_PATH,
     SHARED_APEXES,
+    VENDOR_APEXES,
     CatalogueEntry,
     CatalogueError,
+    check_vendor_apexes,
     load_catalogue,
     validate_domain_pattern,
 )
@@ -201,3 +203,32 @@ def test_valid_patterns(pattern: str) -> None:
 def test_default_path_is_next_to_the_module() -> None:
     assert DEFAULT_PATH.name == "tools.json" and DEFAULT_PATH.exists()
     assert (DEFAULT_PATH.parent / "NOTICE").exists()
+
+
+def test_vendor_apexes_name_shipped_tools_and_leave_general_apexes_alone() -> None:
+    keys = {e.key for e in load_catalogue()}  # also runs check_vendor_apexes on them
+    assert VENDOR_APEXES["openai.com"] == "chatgpt"
+    assert set(VENDOR_APEXES.values()) <= keys
+    assert not {"google.com", "microsoft.com", "amazon.com", "meta.com"} & set(VENDOR_APEXES)
+
+
+def test_a_vendor_apex_must_be_one_vendors_and_no_catalogue_domain(tmp_path: Path) -> None:
+    entries = load_catalogue(
+        write(
+            tmp_path,
+            [
+                tool(key="a-chat", vendor="A", domains=["chat.a.com"]),
+                tool(key="a-api", vendor="A", domains=["api.a.com"]),
+                tool(key="b-chat", vendor="B", domains=["b.com", "b-helper.a2.com"]),
+            ],
+        )
+    )
+    check_vendor_apexes(entries, {"a.com": "a-chat", "a2.com": "b-chat"})
+    with pytest.raises(CatalogueError, match="itself a catalogue domain"):
+        check_vendor_apexes(entries, {"b.com": "b-chat"})
+    with pytest.raises(
+        CatalogueError, match=r"only B.s tools catalogued under it \(found a-api, a-chat\)"
+    ):
+        check_vendor_apexes(entries, {"a.com": "b-chat"})
+    with pytest.raises(CatalogueError, match="found none"):
+        check_vendor_apexes(entries, {"c.com": "a-chat"})

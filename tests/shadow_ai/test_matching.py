@@ -162,3 +162,38 @@ def test_shipped_catalogue_matches_its_own_domains_and_no_look_alike() -> None:
             assert matcher.match("sub." + host) == entry.key, host
             assert matcher.match(host + ".evil.example") is None, host
             assert matcher.match(host.replace(".", "-") + ".example") is None, host
+
+
+def test_a_vendor_apex_and_its_www_match_the_apex_tool_and_nothing_else_does() -> None:
+    matcher = HostMatcher(ENTRIES, {"openai.com": "chatgpt"})
+    for host in ("openai.com", "www.openai.com", "OpenAI.com:443", "https://openai.com/news/"):
+        assert matcher.match(host) == "chatgpt", host
+    assert matcher.match("sora.chatgpt.com") == "sora"  # patterns still come first
+    for host in (
+        "openai.com.evil.example",
+        "chatgpt-login.example",
+        "openai-com.example",
+        "notopenai.com",
+        "status.openai.com",  # only the apex and its www., not every host under it
+        "www.www.openai.com",
+    ):
+        assert matcher.match(host) is None, host
+    assert HostMatcher(ENTRIES).match("openai.com") is None  # no apexes, no apex match
+
+
+def test_shipped_vendor_apexes_lead_to_the_vendors_main_tool_but_general_apexes_do_not() -> None:
+    from shadow_ai.catalogue import VENDOR_APEXES
+    from shadow_ai.demo_logs.sites import LOOKALIKE_SITES
+
+    matcher = HostMatcher(((e.key, e.domains) for e in load_catalogue()), VENDOR_APEXES)
+    assert matcher.match("openai.com") == "chatgpt"
+    assert matcher.match("www.openai.com") == "chatgpt"
+    assert matcher.match("anthropic.com") == "claude"
+    assert matcher.match("api.openai.com") == "openai-api"
+    assert matcher.match("api.anthropic.com") == "anthropic-api"
+    # Apexes of companies selling much besides AI stay unmatched, even where every catalogued
+    # domain under them is that company's.
+    for host in ("google.com", "www.google.com", "microsoft.com", "www.microsoft.com", "vk.com"):
+        assert matcher.match(host) is None, host
+    for host, _ in LOOKALIKE_SITES[0].hosts:
+        assert matcher.match(host) is None, host
