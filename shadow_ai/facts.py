@@ -21,13 +21,22 @@ def _period(period: Period) -> inv_selectors.Period:
     return inv_selectors.Period(period.start, period.end)
 
 
-def _facts(org, period: Period) -> tuple[list[Fact], list[Chart], bool]:
+ORG_WIDE = " (whole organisation)"
+
+
+def _facts(
+    org, period: Period, department_id: int | None = None
+) -> tuple[list[Fact], list[Chart], bool]:
     p = _period(period)
     inv = inv_selectors.inventory(organization=org, period=p)
     gap = insights.perception_gap(organization=org, period=p, detected=inv.detected)
     spend = insights.personal_spend(organization=org)
     link = reverse("shadow_ai:inventory", kwargs={"org_slug": org.slug})
     insights_link = reverse("shadow_ai:insights", kwargs={"org_slug": org.slug})
+    # Under a department filter, what the rollups can split by department is that
+    # department's; the rest (decisions on tools, leadership's estimate and the gap to it,
+    # declared spend) is organisation-wide and its label says so.
+    whole = ORG_WIDE if department_id is not None else ""
 
     def fact(key, label, value, unit, query, *, suppressed=False, url=link) -> Fact:
         return Fact(
@@ -40,17 +49,48 @@ def _facts(org, period: Period) -> tuple[list[Fact], list[Chart], bool]:
             suppressed=suppressed,
         )
 
-    prohibited = [r for r in inv.rows if r.tool.status == ToolStatus.PROHIBITED]
-    high = [r for r in inv.rows if r.risk.band == "high" and not r.suppressed]
-    # Events over the whole organisation: a sum over its people, published with the
-    # organisation-wide release (withheld when fewer than the threshold use AI at all).
-    detected_total = gap.release.total
-    events_total = sum(int(r.events or 0) for r in inv.rows if not r.suppressed)
+    if department_id is None:
+        rows = inv.rows
+        prohibited = [r for r in rows if r.tool.status == ToolStatus.PROHIBITED]
+        high = [r for r in rows if r.risk.band == "high" and not r.suppressed]
+        published = [r for r in rows if not r.suppressed]
+        # Events over the whole organisation: a sum over its people, published with the
+        # organisation-wide release (withheld when fewer than the threshold use AI at all).
+        withheld = gap.release.total.suppressed
+        events = sum(int(r.events or 0) for r in published)
+        high_events = sum(int(r.events or 0) for r in high)
+        sensitive = sum(int(r.sensitive_events or 0) for r in published)
+        detected_pct = gap.detected_pct
+        tools_label = "AI tools in use"
+    else:
+        # The department's row of the perception-gap release (privacy rule 5) says whether
+        # it may be shown at all; its tools and requests are the heatmap's published cells.
+        try:
+            people = gap.release.view([department_id], key=department_id)
+            share = inv_selectors.department_share(inv, department_id)
+        except KeyError:  # no such department in this organisation
+            people, share = None, inv_selectors.DepartmentShare(department_id, [])
+        withheld = people is None or people.suppressed
+        rows = share.rows
+        prohibited = [r for r in rows if r.tool.status == ToolStatus.PROHIBITED]
+        events = share.total("events")
+        high_events = share.total("events", band="high")
+        sensitive = share.total("sensitive")
+        mean = None if withheld else people.mean("detected")
+        detected_pct = None if mean is None else round(100 * mean, 1)
+        tools_label = f"AI tools used by {inv.threshold} or more people here"
     facts = [
-        fact("shadow.tools_detected", "AI tools in use", len(inv.rows), "count", "inventory"),
+        fact(
+            "shadow.tools_detected",
+            tools_label,
+            len(rows),
+            "count",
+            "inventory",
+            suppressed=department_id is not None and withheld,
+        ),
         fact(
             "shadow.tools_unreviewed",
-            "Tools waiting for a decision",
+            "Tools waiting for a decision" + whole,
             Tool.objects.filter(status=ToolStatus.UNREVIEWED).count(),
             "count",
             "unreviewed_tools",
@@ -61,6 +101,7 @@ def _facts(org, period: Period) -> tuple[list[Fact], list[Chart], bool]:
             len(prohibited),
             "count",
             "inventory status=prohibited",
+            suppressed=department_id is not None and withheld,
         ),
         fact(
             "shadow.prohibited_names",
@@ -68,34 +109,44 @@ def _facts(org, period: Period) -> tuple[list[Fact], list[Chart], bool]:
             ", ".join(r.tool.name for r in prohibited),
             "text",
             "inventory status=prohibited",
+            suppressed=department_id is not None and withheld,
         ),
         fact(
             "shadow.high_risk_events",
             "Requests to high-risk tools",
-            sum(int(r.events or 0) for r in high),
+            high_events,
             "count",
             "inventory risk band=high",
+            suppressed=department_id is not None and withheld,
         ),
         fact(
             "shadow.events",
             "Requests to AI tools",
-            events_total,
+            events,
             "count",
             "inventory",
-            suppressed=detected_total.suppressed,
+            suppressed=withheld,
+        ),
+        fact(
+            "shadow.sensitive_events",
+            "Requests carrying personal data",
+            sensitive,
+            "count",
+            "inventory",
+            suppressed=withheld,
         ),
         fact(
             "shadow.detected_share",
             "Employees seen using AI",
-            gap.detected_pct,
+            detected_pct,
             "percent",
             "perception_gap",
-            suppressed=gap.detected_pct is None,
+            suppressed=detected_pct is None,
             url=insights_link,
         ),
         fact(
             "shadow.leadership_estimate",
-            "Leadership's estimate",
+            "Leadership's estimate" + whole,
             gap.estimate_pct,
             "percent",
             "settings",
@@ -103,7 +154,7 @@ def _facts(org, period: Period) -> tuple[list[Fact], list[Chart], bool]:
         ),
         fact(
             "shadow.perception_gap",
-            "Perception gap",
+            "Perception gap" + whole,
             gap.gap_pp,
             "pp",
             "perception_gap",
@@ -112,7 +163,7 @@ def _facts(org, period: Period) -> tuple[list[Fact], list[Chart], bool]:
         ),
         fact(
             "shadow.personal_spend_month",
-            "Personal spend on AI tools a month",
+            "Personal spend on AI tools a month" + whole,
             spend.spend,
             "money",
             "personal_spend",
@@ -121,7 +172,7 @@ def _facts(org, period: Period) -> tuple[list[Fact], list[Chart], bool]:
         ),
         fact(
             "shadow.licence_cost_month",
-            "Enterprise seats that would replace it, a month",
+            "Enterprise seats that would replace it, a month" + whole,
             spend.licence_cost if spend.licence_cost is not None else Decimal("0.00"),
             "money",
             "personal_spend",
@@ -129,21 +180,24 @@ def _facts(org, period: Period) -> tuple[list[Fact], list[Chart], bool]:
             url=insights_link,
         ),
     ]
+    if department_id is not None:
+        rows = [] if withheld else rows
     chart = Chart(
         key="shadow.risk_by_tool",
         title="Risk score by tool",
         kind="bar",
         columns=["tool", "risk"],
-        rows=[[r.tool.name, r.risk.score] for r in inv.rows[:15]],
+        rows=[[r.tool.name, r.risk.score] for r in rows[:15]],
     )
-    return facts, [chart] if inv.rows else [], inv.empty
+    return facts, [chart] if rows else [], inv.empty
 
 
 def section(*, org, period: Period, department_id: int | None = None) -> Section:
-    """The facts for one period; department_id narrows nothing yet (the inventory is
-    organisation-wide), so a department view shows the same section."""
-    facts, charts, empty = _facts(org, period)
-    previous_facts, _, _ = _facts(org, period.previous())
+    """The facts for one period, of one department where department_id is given: its
+    tools, requests, high-risk and sensitive requests and share of people using AI, each
+    through privacy; the figures that are not split carry "(whole organisation)"."""
+    facts, charts, empty = _facts(org, period, department_id)
+    previous_facts, _, _ = _facts(org, period.previous(), department_id)
     before = {f.key: f for f in previous_facts}
     for f in facts:
         old = before.get(f.key)

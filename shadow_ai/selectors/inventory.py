@@ -322,6 +322,41 @@ def heatmap(inv: Inventory) -> Heatmap:
     return Heatmap([r.tool.name for r in rows], [inv.departments[k] for k in keys], cells, why)
 
 
+@dataclass
+class DepartmentShare:
+    """One department's part of the inventory: each tool's published cell for it (the
+    heatmap's cells, read through Release.view), so nothing here is new to a viewer of the
+    heatmap. A tool counts only where the threshold of the department's people use it."""
+
+    key: object
+    cells: list[tuple[ToolRow, privacy.Cell]]  # published cells only, in inventory order
+
+    @property
+    def rows(self) -> list[ToolRow]:
+        return [row for row, _ in self.cells]
+
+    def total(self, measure: str, *, band: str | None = None) -> int:
+        """The sum of a measure ("events", "sensitive") over the cells, or over the cells of
+        tools in one risk band."""
+        return sum(
+            int(cell.sum(measure) or 0)
+            for row, cell in self.cells
+            if band is None or row.risk.band == band
+        )
+
+
+def department_share(inv: Inventory, department_id: object) -> DepartmentShare:
+    """The department's share of the inventory; KeyError for a department not in it."""
+    if department_id not in inv.departments:
+        raise KeyError(department_id)
+    cells = []
+    for row in inv.rows:
+        cell = row.release.view([department_id], key=department_id)
+        if not cell.suppressed and cell.count:
+            cells.append((row, cell))
+    return DepartmentShare(department_id, cells)
+
+
 def unreviewed_tools():
     return Tool.objects.filter(status=ToolStatus.UNREVIEWED).order_by("-discovered_at", "name")
 

@@ -313,3 +313,74 @@ def test_the_inventory_api_gives_the_pages_figures_and_withholds_the_same(usage)
         )
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert client.get(url).status_code == 403
+
+
+def test_the_dashboard_section_under_a_department_filter_is_that_departments(usage):
+    from reports.types import Period as ReportPeriod
+    from shadow_ai import facts
+
+    period = ReportPeriod.containing(TODAY)
+    with org_context(usage.org_a):
+        whole = facts.section(org=usage.org_a, period=period, department_id=None)
+        support = facts.section(org=usage.org_a, period=period, department_id=usage.support.pk)
+        sales = facts.section(org=usage.org_a, period=period, department_id=usage.sales.pk)
+
+    def values(section):
+        return {f.key: (None if f.suppressed else f.value) for f in section.facts}
+
+    org, sup, sal = values(whole), values(support), values(sales)
+    assert (org["shadow.tools_detected"], org["shadow.events"]) == (2, 1780)
+    assert org["shadow.sensitive_events"] == 80
+    assert org["shadow.prohibited_names"] == "DeepSeek"
+    # Support: the 8 ChatGPT users of its 15 people, 8x10x20 requests, 8x10 with personal data.
+    assert sup["shadow.tools_detected"] == 1 and sup["shadow.prohibited_in_use"] == 0
+    assert (sup["shadow.events"], sup["shadow.sensitive_events"]) == (1600, 80)
+    assert sup["shadow.detected_share"] == round(100 * 8 / 15, 1)
+    # Sales: 2 of its 6 people use ChatGPT and DeepSeek. The share of the department is
+    # published; which tools, and their requests, are not (2 people, as in the heatmap), so
+    # the filter does not tell who uses the prohibited tool.
+    assert sal["shadow.detected_share"] == round(100 * 2 / 6, 1)
+    assert sal["shadow.tools_detected"] == 0 and sal["shadow.prohibited_names"] == ""
+    assert sal["shadow.events"] == 0 and sal["shadow.high_risk_events"] == 0
+    # What is not split says so; the perception gap stays the organisation's.
+    gap = support.fact("shadow.perception_gap")
+    assert (
+        gap.label.endswith("(whole organisation)")
+        and gap.value == whole.fact("shadow.perception_gap").value
+    )
+    assert "(whole organisation)" not in whole.fact("shadow.perception_gap").label
+    assert not support.fact("shadow.events").label.endswith("(whole organisation)")
+    assert [r[0] for r in support.charts[0].rows] == ["ChatGPT"]
+
+
+def test_a_department_smaller_than_the_threshold_gets_no_shadow_figures(usage):
+    from reports.types import Period as ReportPeriod
+    from shadow_ai import facts
+    from tests.factories import DepartmentFactory
+
+    with org_context(usage.org_a):
+        tiny = DepartmentFactory(organization=usage.org_a, name="Legal")
+        MembershipFactory(organization=usage.org_a, department=tiny, job_track="")
+        section = facts.section(
+            org=usage.org_a, period=ReportPeriod.containing(TODAY), department_id=tiny.pk
+        )
+    for key in ("shadow.tools_detected", "shadow.events", "shadow.detected_share"):
+        assert section.fact(key).suppressed, key
+    assert not section.charts
+
+
+def test_the_dashboard_page_filters_the_shadow_section_and_not_across_organisations(
+    usage, client_for
+):
+    home = reverse("core:executive_home", kwargs={"org_slug": usage.org_a.slug})
+    page = client_for(usage.erin).get(home, {"department": usage.support.pk}).content.decode()
+    assert "Perception gap (whole organisation)" in page
+    assert "AI tools used by 5 or more people here" in page and "1,600" in page
+    assert "1,780" not in page
+    # Globex's member gets none of Acme's dashboard, filtered or not ...
+    response = client_for(usage.bob).get(home, {"department": usage.support.pk})
+    assert response.status_code in (403, 404) and b"1,600" not in response.content
+    # ... and Acme's department means nothing on Globex's own dashboard.
+    globex = reverse("core:executive_home", kwargs={"org_slug": usage.org_b.slug})
+    own = client_for(usage.bob).get(globex, {"department": usage.support.pk}).content.decode()
+    assert "no department" in own and "1,600" not in own and "ChatGPT" not in own
