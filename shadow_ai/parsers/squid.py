@@ -33,6 +33,8 @@ def parse_squid(
     min_ts, max_ts = 946684800.0, check.max_ts
     hosts = check.hosts
     normalise = check.host
+    # A log repeats the same few thousand users and addresses: normalise each once.
+    people: dict[tuple[str, str], tuple[str, str]] = {}
     for line_no, raw in iter_lines(stream):
         if line_no <= skip:
             continue
@@ -78,11 +80,14 @@ def parse_squid(
             if host is None:
                 host = normalise(host_raw)
             size = int(parts[4])
-            user = parts[7]
-            if user != "-":
-                kind, who = identity(user, None)
-            else:
-                kind, who = identity(None, parts[2])
+            key = (parts[7], parts[2])
+            person = people.get(key)
+            if person is None:
+                user = parts[7]
+                person = identity(user, None) if user != "-" else identity(None, parts[2])
+                if len(people) < 100_000:
+                    people[key] = person
+            kind, who = person
         except (RowError, ValueError) as exc:
             reason = str(exc) if isinstance(exc, RowError) else "the byte count is not a number"
             yield Rejection(line_no, reason, excerpt(line))

@@ -4,10 +4,13 @@ transaction (docs/shadow_ai_ingest.md).
 
 PostgreSQL refuses COPY FROM into a table with row-level security for a role bound by it,
 so a chunk is COPYed into a session-private TEMP table (dropped at commit, so it also works
-behind a transaction-pooling PgBouncer), then one statement moves it: INSERT ... SELECT
-into shadow_ai_event (the policy checks every row: the third wall holds), ON CONFLICT DO
-NOTHING on (organization_id, event_hash, ts) for idempotency, RETURNING the inserted rows
-into the rollup upsert. Nothing here is atomic by itself: callers hold the transaction.
+behind a transaction-pooling PgBouncer), then INSERT ... SELECT moves it into
+shadow_ai_event (the policy checks every row: the third wall holds) and the chunk is
+grouped into the daily rollups. The unique key (organization_id, ts, event_hash) makes it
+idempotent: a chunk none of whose events is stored yet (the usual case) goes straight in;
+one that meets a stored event takes the careful path, which drops the known events and
+repeats first and rolls up only what was inserted. Nothing here is atomic by itself:
+callers hold the transaction.
 """
 
 from __future__ import annotations
@@ -64,6 +67,19 @@ LEFT JOIN shadow_ai_identityalias a ON a.id = s.identity_id
 LEFT JOIN tenancy_membership m ON m.id = a.membership_id
 """
 
+# The fast path, for a chunk without prompts: the staged rows go straight into the event
+# table and their rollups, resolved on the way (no second temporary copy of the chunk). A
+# plain INSERT: the unique index guards, and any event already stored (or twice in the
+# chunk) makes it fail, which sends the chunk down the careful path below instead.
+STAGED = f"""
+SELECT to_timestamp(s.ts) AS at, s.tool_id, s.host, s.identity_id, m.id AS membership_id,
+    m.department_id, s.bytes, s.action, s.url_path, s.sensitivity,
+    {HASH_EXPR} AS h
+FROM shadow_stage s
+LEFT JOIN shadow_ai_identityalias a ON a.id = s.identity_id
+LEFT JOIN tenancy_membership m ON m.id = a.membership_id
+"""
+
 # Events already stored (a file uploaded again, overlapping log files), looked up in the
 # chunk's time window only, and repeats inside the chunk: not inserted, not rolled up.
 DROP_KNOWN = """
@@ -84,6 +100,7 @@ EVENT_VALUES = """%(org)s, f.at, f.tool_id, f.host, f.identity_id, f.membership_
 # A plain INSERT: the unique index still guards, without the cost of ON CONFLICT's
 # speculative insertion on every row.
 INSERT_EVENTS = f"INSERT INTO {EVENT_COLUMNS} SELECT {EVENT_VALUES} FROM shadow_fresh f"
+INSERT_STAGED = f"INSERT INTO {EVENT_COLUMNS} SELECT {EVENT_VALUES} FROM ({STAGED}) f"
 
 # Only when another transaction stored some of the same events meanwhile (two overlapping
 # files processed at once): insert what is still new and forget the rest.
@@ -101,15 +118,21 @@ WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.ts = f.at AND ins.event_hash = f.h
 # updated, new ones inserted plainly (ON CONFLICT's speculative insertion per row costs
 # more than the lookup). A racing transaction makes the insert fail: then ROLL_UP_RACING.
 # Both look only at the chunk's days, not at all of the organisation's rollups.
-ROLL_UP_GROUP = f"""
-CREATE TEMP TABLE shadow_roll ON COMMIT DROP AS
+ROLL_UP_SELECT = f"""
 SELECT (f.at AT TIME ZONE 'UTC')::date AS day, f.tool_id, f.identity_id,
     max(f.membership_id) AS membership_id, max(f.department_id) AS department_id,
     count(*) AS events, sum(f.bytes) AS bytes,
     count(*) FILTER (WHERE f.sensitivity IN {SENSITIVE}) AS sensitive
-FROM shadow_fresh f WHERE f.tool_id IS NOT NULL
+FROM {{rows}} f WHERE f.tool_id IS NOT NULL
 GROUP BY 1, 2, 3
 """
+ROLL_UP_GROUP = "CREATE TEMP TABLE shadow_roll ON COMMIT DROP AS " + ROLL_UP_SELECT.format(
+    rows="shadow_fresh"
+)
+# The fast path groups the staged rows (all of them new) without materialising them again.
+ROLL_UP_GROUP_STAGED = "CREATE TEMP TABLE shadow_roll ON COMMIT DROP AS " + ROLL_UP_SELECT.format(
+    rows=f"({STAGED.replace(HASH_EXPR, '0')})"
+)
 ROLL_UP_UPDATE = """
 UPDATE shadow_ai_dailyrollup r SET events = r.events + g.events, bytes = r.bytes + g.bytes,
     sensitive_events = r.sensitive_events + g.sensitive, membership_id = g.membership_id,
@@ -165,7 +188,7 @@ UNKNOWN_HOSTS = """
 INSERT INTO shadow_ai_hostclassification AS h (organization_id, host, category,
     decided_by, events, first_seen, updated_at)
 SELECT %(org)s, f.host, '', '', count(*), now(), now()
-FROM shadow_fresh f WHERE f.tool_id IS NULL GROUP BY f.host
+FROM {rows} f WHERE f.tool_id IS NULL GROUP BY f.host
 ON CONFLICT (organization_id, host) DO UPDATE SET events = h.events + excluded.events,
     updated_at = now()
 RETURNING h.id, (xmax = 0) AS created
@@ -279,30 +302,43 @@ def store_chunk(
                     buffer, size = [], 0
             if buffer:
                 copy.write("".join(buffer))
-        cursor.execute(FRESH, params)
-        cursor.execute(DROP_KNOWN, params)
-        try:
-            with transaction.atomic(using=DEFAULT_DB_ALIAS):
-                cursor.execute(INSERT_EVENTS, params)
-        except IntegrityError:
-            # The same event twice in the chunk, or another transaction storing some of
-            # these events meanwhile: the careful path.
-            cursor.execute(DROP_REPEATS)
-            cursor.execute(INSERT_EVENTS_RACING, params)
-        cursor.execute("SELECT count(*) FROM shadow_fresh")
-        result.inserted = cursor.fetchone()[0]
-        cursor.execute(ROLL_UP_GROUP, params)
+        careful = with_prompts
+        if not careful:
+            try:
+                with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                    cursor.execute(INSERT_STAGED, params)
+                    result.inserted = cursor.rowcount
+            except IntegrityError:
+                careful = True  # some of these events are stored already
+        if careful:
+            cursor.execute(FRESH, params)
+            cursor.execute(DROP_KNOWN, params)
+            try:
+                with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                    cursor.execute(INSERT_EVENTS, params)
+            except IntegrityError:
+                # The same event twice in the chunk, or another transaction storing some of
+                # these events meanwhile.
+                cursor.execute(DROP_REPEATS)
+                cursor.execute(INSERT_EVENTS_RACING, params)
+            cursor.execute("SELECT count(*) FROM shadow_fresh")
+            result.inserted = cursor.fetchone()[0]
+        cursor.execute(ROLL_UP_GROUP if careful else ROLL_UP_GROUP_STAGED, params)
         cursor.execute(ROLL_UP_UPDATE, params)
         try:
             with transaction.atomic(using=DEFAULT_DB_ALIAS):
                 cursor.execute(ROLL_UP_INSERT, params)
         except IntegrityError:
             cursor.execute(ROLL_UP_RACING, params)
-        cursor.execute(UNKNOWN_HOSTS, params)
+        cursor.execute(
+            UNKNOWN_HOSTS.format(rows="shadow_fresh" if careful else "shadow_stage"), params
+        )
         result.new_host_ids = [host_id for host_id, created in cursor.fetchall() if created]
         if with_prompts:
             cursor.execute(INSERT_PROMPTS, params)
-        cursor.execute("DROP TABLE shadow_roll, shadow_fresh, shadow_stage")
+        cursor.execute(
+            "DROP TABLE shadow_roll, shadow_stage" + (", shadow_fresh" if careful else "")
+        )
     return result
 
 
