@@ -388,17 +388,20 @@ def draft(periods: int) -> None:
                     )
                     ids = list(report.sections.values_list("pk", "key"))
                 started = time.perf_counter()
-                for pk, key in ids:
-                    one = time.perf_counter()
-                    outcome = services.section_write(org_id=acme.pk, section_id=pk)
-                    outcomes.setdefault(key, []).append(outcome)
-                    took = time.perf_counter() - one
-                    print(f"  {period.label} {key:<16} {outcome:<9} {took:6.1f} s")
+                # As the worker does: every section of the new draft in one task, the
+                # sections with figures written by the model in one batch.
+                written = services.sections_write(org_id=acme.pk, section_ids=[pk for pk, _ in ids])
                 times.append(time.perf_counter() - started)
+                for pk, key in ids:
+                    outcomes.setdefault(key, []).append(str(written[pk]))
+                    print(f"  {period.label} {key:<16} {written[pk]}")
+                print(f"  {period.label} all six sections: {times[-1]:6.1f} s")
                 with org_context(acme):
                     for s in ReportSection.objects.filter(report=report):
                         if s.outcome != "fallback":
                             print(f"    model text ({s.key}): {s.text[:300]!r}")
+                        else:
+                            print(f"    refused ({s.key}): {'; '.join(s.rejected)[:300]}")
                 raise Rollback
         except Rollback:
             pass

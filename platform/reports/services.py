@@ -27,7 +27,7 @@ from tenancy.context import org_context
 from tenancy.models import Organization
 
 logger = logging.getLogger(__name__)
-TASK = "reports.draft_section"
+TASK = "reports.draft_sections"
 MAX_TEXT = 20_000
 INSTRUCTIONS = (
     "Rewrite the paragraph below for a quarterly report to the board, as a business analyst "
@@ -37,8 +37,9 @@ INSTRUCTIONS = (
 
 
 def _enqueue(org_id: int, section_ids: list[int]) -> None:
-    for section_id in section_ids:
-        current_app.send_task(TASK, args=[org_id, section_id], queue=settings.MODEL_QUEUE)
+    # One task for the sections queued together: the model writes them in one batch.
+    if section_ids:
+        current_app.send_task(TASK, args=[org_id, section_ids], queue=settings.MODEL_QUEUE)
 
 
 def _snapshot(report: Report, *, event: str, actor) -> ReportVersion:
@@ -150,44 +151,82 @@ def _max_tokens(fallback: str) -> int:
 
 
 def section_write(*, org_id: int, section_id: int, use_model: bool = True) -> str:
-    """Write one section: the model improves the fallback's wording within the validator's
-    limits, else the fallback stands. Returns the outcome ('' when nothing was to do)."""
+    """Write one section (see sections_write). Returns its outcome ('' when nothing was
+    to do)."""
+    return sections_write(org_id=org_id, section_ids=[section_id], use_model=use_model).get(
+        section_id, ""
+    )
+
+
+def sections_write(
+    *, org_id: int, section_ids: list[int], use_model: bool = True
+) -> dict[int, str]:
+    """Write sections: the model improves each fallback's wording within the validator's
+    limits, else the fallback stands. The sections with figures go to the model together,
+    in one batch. Returns {section id: outcome} for the sections written (one already
+    written, as by a redelivered task, is left alone)."""
     organization = Organization.objects.get(pk=org_id)
     with org_context(organization):
-        section = ReportSection.objects.select_related("report").filter(pk=section_id).first()
-        if section is None or section.progress == ReportSection.Progress.DONE:
-            return ""
-        ReportSection.objects.filter(pk=section_id).update(progress=ReportSection.Progress.WRITING)
-        empty = not (section.report.facts and _has_figures(section.report.facts, section.key))
+        sections = list(
+            ReportSection.objects.select_related("report")
+            .filter(pk__in=section_ids)
+            .exclude(progress=ReportSection.Progress.DONE)
+            .order_by("position")
+        )
+        ReportSection.objects.filter(pk__in=[s.pk for s in sections]).update(
+            progress=ReportSection.Progress.WRITING
+        )
+    written: dict[int, tuple[str, str, list[str]]] = {}
+    wanted = []
+    for section in sections:
+        fallback = (section.fallback_text, ReportSection.Outcome.FALLBACK)
+        if not use_model:
+            written[section.pk] = (*fallback, ["written from the facts (no model)"])
+        elif not (section.report.facts and _has_figures(section.report.facts, section.key)):
+            written[section.pk] = (*fallback, ["no figures to word: the module has reported none"])
+        else:
+            wanted.append(section)
+    if wanted:
+        written.update(_drafts(organization, wanted))
+    return {
+        section.pk: _section_save(organization, section.pk, *written[section.pk])
+        for section in sections
+    }
+
+
+def _drafts(organization, sections: list[ReportSection]) -> dict[int, tuple[str, str, list]]:
+    from slm import services as slm_services  # the model runtime: only where it runs
+
     # The paragraph is the model's only fact: every figure and name it may use is there,
     # and a short prompt keeps a CPU draft fast.
-    facts = {"paragraph": section.fallback_text}
-    text, outcome, rejected = section.fallback_text, ReportSection.Outcome.FALLBACK, []
-    if use_model and empty:
-        rejected = ["no figures to word: the module has reported none"]
-    elif use_model:
-        from slm import services as slm_services  # the model runtime: only where it runs
-
-        try:
-            draft = slm_services.draft_grounded(
-                facts,
-                INSTRUCTIONS,
-                organization=organization,
-                title=section.title,
-                max_new_tokens=_max_tokens(section.fallback_text),
-                check=lambda text: _quality(text, section.fallback_text),
-                retry_on_check=False,
-            )
-        except Exception as exc:  # a model that cannot load must not block the report
-            logger.warning("report section %s: model unavailable: %s", section_id, exc)
-            rejected = [f"model unavailable: {type(exc).__name__}"]
+    requests = [
+        slm_services.DraftRequest(
+            facts={"paragraph": section.fallback_text},
+            title=section.title,
+            max_new_tokens=_max_tokens(section.fallback_text),
+            check=lambda text, fallback=section.fallback_text: _quality(text, fallback),
+        )
+        for section in sections
+    ]
+    try:
+        drafts = slm_services.draft_grounded_many(
+            requests, INSTRUCTIONS, organization=organization, retry_on_check=False
+        )
+    except Exception as exc:  # a model that cannot load must not block the report
+        logger.warning("report sections %s: model unavailable: %s", sections, exc)
+        reason = [f"model unavailable: {type(exc).__name__}"]
+        return {s.pk: (s.fallback_text, ReportSection.Outcome.FALLBACK, reason) for s in sections}
+    out = {}
+    for section, draft in zip(sections, drafts, strict=True):
+        if draft.outcome in {"accepted", "retried"}:
+            out[section.pk] = (draft.text.strip(), draft.outcome, list(draft.rejected))
         else:
-            rejected = list(draft.rejected)
-            if draft.outcome in {"accepted", "retried"}:
-                text, outcome = draft.text.strip(), draft.outcome
-    else:
-        rejected = ["written from the facts (no model)"]
-    return _section_save(organization, section_id, text, outcome, rejected)
+            out[section.pk] = (
+                section.fallback_text,
+                ReportSection.Outcome.FALLBACK,
+                list(draft.rejected),
+            )
+    return out
 
 
 @transaction.atomic

@@ -1,10 +1,17 @@
-"""The drafting task, on the model queue: takes ids, enters the organisation itself."""
+"""The drafting tasks, on the model queue: take ids, enter the organisation themselves."""
 
 from celery import shared_task
 
 from reports import services
 
 
+@shared_task(name="reports.draft_sections", acks_late=True)
+def draft_sections_task(org_id: int, section_ids: list[int]) -> dict:
+    """The sections queued together (a new draft, a refresh), written in one batch."""
+    return services.sections_write(org_id=org_id, section_ids=section_ids)
+
+
 @shared_task(name="reports.draft_section", acks_late=True)
 def draft_section_task(org_id: int, section_id: int) -> str:
+    # Messages queued by the version before batching, still delivered after an upgrade.
     return services.section_write(org_id=org_id, section_id=section_id)

@@ -19,11 +19,14 @@ class FakeGenerator:
     def __init__(self, answer):
         self.answer = answer
         self.prompts = []
+        self.batches = []  # the number of conversations of each call
 
     def generate(self, conversations, max_new_tokens=128):
         self.prompts.extend(conversations)
-        text = self.answer(conversations[0][-1]["content"])
-        return [runtime.Generation(text, 50, 40, 0.9)]
+        self.batches.append(len(conversations))
+        return [
+            runtime.Generation(self.answer(c[-1]["content"]), 50, 40, 0.9) for c in conversations
+        ]
 
 
 @pytest.fixture
@@ -159,3 +162,46 @@ def test_drafting_editing_approval_and_publication_are_audited(portfolio_org):
         actions
     )
     assert versions == ["drafted", "approved", "published"]
+
+
+def test_a_draft_is_written_in_one_batch_and_each_section_keeps_its_own_outcome(
+    portfolio_org, monkeypatch, enqueued
+):
+    from slm.models import ModelInvocation
+
+    cast = portfolio_org
+    report, _ = _start(cast, enqueued)
+    section = _portfolio_section(cast, report)
+    reworded = section.fallback_text.replace("The portfolio holds", "Today the portfolio has")
+    reworded = reworded.replace("Of 2 use cases on record", "Among 2 use cases on record")
+    # The portfolio's paragraph is reworded well; every other section's draft invents 42.
+    fake = FakeGenerator(
+        lambda prompt: reworded if "The portfolio holds" in prompt else "It grew by 42 points."
+    )
+    monkeypatch.setattr(runtime, "get_generator", lambda: fake)
+    with org_context(cast.org_a):
+        sections = list(report.sections.all())
+        with_figures = [s for s in sections if services._has_figures(report.facts, s.key)]
+    ids = [s.pk for s in sections]
+    assert len(ids) == 6 and len(with_figures) >= 3
+    written = services.sections_write(org_id=cast.org_a.pk, section_ids=ids)
+    # One batch for every section with figures, then one stricter retry for those whose
+    # draft invented a number (not for the accepted one).
+    assert fake.batches == [len(with_figures), len(with_figures) - 1]
+    assert written[section.pk] == "accepted"
+    assert {written[s.pk] for s in with_figures if s.pk != section.pk} == {"fallback"}
+    reload(cast, section)
+    assert section.text == reworded
+    with org_context(cast.org_a):
+        calls = list(ModelInvocation.objects.order_by("pk").values_list("outcome", "error"))
+        done = report.sections.filter(progress=ReportSection.Progress.DONE).count()
+        drafted = AuditEvent.objects.filter(action="report.drafted").count()
+    # One recorded call per attempt, carrying its worst outcome and each text's own.
+    assert [outcome for outcome, _ in calls] == ["rejected", "fell_back"]
+    assert f"{section.title}: accepted" in calls[0][1]
+    assert (
+        f"{section.title}:" not in calls[1][1] and "fell_back (not in the facts: 42)" in calls[1][1]
+    )
+    assert done == 6 and drafted == 1
+    # A task delivered twice writes nothing again.
+    assert services.sections_write(org_id=cast.org_a.pk, section_ids=ids) == {}
