@@ -152,6 +152,9 @@ def main() -> None:
                                 level,
                                 "pragmatist",
                                 m.department_id,
+                                1,
+                                "[]",
+                                0,
                             )
                         )
                         for c in competencies:
@@ -173,6 +176,9 @@ def main() -> None:
                         ("overall_level", "text"),
                         ("segment", "text"),
                         ("department_id", "bigint"),
+                        ("number", "int"),
+                        ("item_ids", "jsonb"),
+                        ("seed", "int"),
                     ],
                     attempt_rows,
                 )

@@ -59,6 +59,56 @@ def median_ms(fn, runs: int = 7) -> float:
     return statistics.median(times)
 
 
+def usage_generate(org, members: list, *, tools: int, events: int, end) -> list:
+    """Shadow-AI usage as ingestion leaves it, in the organisation's context: an email alias
+    per member, `tools` tools, and daily rollups over the 90 days up to `end` - each member
+    uses 5 tools (popular ones more often) on about 40% of days, events per row chosen so
+    that they add up to about `events`. Returns the tools."""
+    aliases = IdentityAlias.objects.bulk_create(
+        [
+            IdentityAlias(organization=org, kind="email", value=m.user.email, membership=m)
+            for m in members
+        ]
+    )
+    created = Tool.objects.bulk_create(
+        [
+            Tool(organization=org, name=f"Tool {i}", source="discovered", category="chat")
+            for i in range(tools)
+        ]
+    )
+    # Row count ~ members x 5 x 90 x 0.4; events per row make the total.
+    per_row = max(1, round(events / (len(members) * 5 * 90 * 0.4)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO shadow_ai_dailyrollup
+                (organization_id, day, tool_id, identity_id, membership_id,
+                 department_id, events, bytes, sensitive_events)
+            SELECT %(org)s, %(end)s::date - d,
+                   t.tools[1 + (m.i * 7 + k * 13) %% %(ntools)s],
+                   m.alias, m.member, m.dept, %(per)s, %(per)s * 900,
+                   CASE WHEN (m.i + d + k) %% 20 = 0 THEN 1 ELSE 0 END
+            FROM unnest(%(aliases)s::bigint[], %(members)s::bigint[],
+                        %(depts)s::bigint[]) WITH ORDINALITY AS m(alias, member, dept, i)
+            CROSS JOIN generate_series(0, 4) AS k
+            CROSS JOIN generate_series(0, 89) AS d
+            CROSS JOIN (SELECT %(tools)s::bigint[] AS tools) AS t
+            WHERE (m.i * 31 + d * 17 + k * 7) %% 5 < 2
+            """,
+            {
+                "org": org.pk,
+                "end": end,
+                "ntools": len(created),
+                "per": per_row,
+                "aliases": [a.pk for a in aliases],
+                "members": [m.pk for m in members],
+                "depts": [m.department_id for m in members],
+                "tools": [t.pk for t in created],
+            },
+        )
+    return created
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=10_000_000)
@@ -90,50 +140,10 @@ def main() -> None:
                     for i, u in enumerate(users)
                 ]
             )
-            aliases = IdentityAlias.objects.bulk_create(
-                [
-                    IdentityAlias(organization=org, kind="email", value=m.user.email, membership=m)
-                    for m in members
-                ]
+            tools = usage_generate(
+                org, members, tools=args.tools, events=args.events, end=period.end
             )
-            tools = Tool.objects.bulk_create(
-                [
-                    Tool(organization=org, name=f"Tool {i}", source="discovered", category="chat")
-                    for i in range(args.tools)
-                ]
-            )
-            # Each member uses 5 tools (popular ones more often), on about 40% of days.
-            # Row count ~ members x 5 x 90 x 0.4; events per row make the total.
-            rows_estimate = args.members * 5 * 90 * 0.4
-            per_row = max(1, round(args.events / rows_estimate))
             with connection.cursor() as cursor:
-                cursor.execute(
-                    """
-                    INSERT INTO shadow_ai_dailyrollup
-                        (organization_id, day, tool_id, identity_id, membership_id,
-                         department_id, events, bytes, sensitive_events)
-                    SELECT %(org)s, %(end)s::date - d,
-                           t.tools[1 + (m.i * 7 + k * 13) %% %(ntools)s],
-                           m.alias, m.member, m.dept, %(per)s, %(per)s * 900,
-                           CASE WHEN (m.i + d + k) %% 20 = 0 THEN 1 ELSE 0 END
-                    FROM unnest(%(aliases)s::bigint[], %(members)s::bigint[],
-                                %(depts)s::bigint[]) WITH ORDINALITY AS m(alias, member, dept, i)
-                    CROSS JOIN generate_series(0, 4) AS k
-                    CROSS JOIN generate_series(0, 89) AS d
-                    CROSS JOIN (SELECT %(tools)s::bigint[] AS tools) AS t
-                    WHERE (m.i * 31 + d * 17 + k * 7) %% 5 < 2
-                    """,
-                    {
-                        "org": org.pk,
-                        "end": period.end,
-                        "ntools": len(tools),
-                        "per": per_row,
-                        "aliases": [a.pk for a in aliases],
-                        "members": [m.pk for m in members],
-                        "depts": [m.department_id for m in members],
-                        "tools": [t.pk for t in tools],
-                    },
-                )
                 cursor.execute(
                     "SELECT count(*), sum(events) FROM shadow_ai_dailyrollup "
                     "WHERE organization_id = %s",
