@@ -132,7 +132,7 @@ def main() -> None:
                         per = {}
                         for item, s in zip(items, item_scores, strict=True):
                             answer_rows.append(
-                                (org.pk, attempt_id, item.pk, s, "auto", "[]", "", stamp)
+                                (org.pk, attempt_id, item.pk, s, "auto", "[]", "", stamp, "{}")
                             )
                             per.setdefault(item.competency_id, []).append(s)
                         comp = {cid: 100 * float(np.mean(v)) for cid, v in per.items()}
@@ -193,6 +193,7 @@ def main() -> None:
                         ("selected", "jsonb"),
                         ("text", "text"),
                         ("updated_at", "timestamptz"),
+                        ("marks", "jsonb"),
                     ],
                     answer_rows,
                 )
