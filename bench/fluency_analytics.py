@@ -11,7 +11,6 @@ the floor; and the background job that recomputes the item statistics.
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -27,6 +26,7 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
+from bench_support import Rollback, insert, median_ms  # noqa: E402  (bench/, beside this file)
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -37,34 +37,6 @@ from assessments.services.analytics import item_statistics_refresh  # noqa: E402
 from assessments.services.frameworks import framework_install  # noqa: E402
 from tenancy.context import org_context  # noqa: E402
 from tenancy.models import Department, Membership, Organization  # noqa: E402
-
-
-class Rollback(Exception):
-    pass
-
-
-def insert(table: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
-    """Bulk INSERT ... SELECT FROM unnest(arrays), 100,000 rows a statement.
-
-    COPY would be faster, but PostgreSQL refuses COPY FROM into a table with row-level
-    security for a role that is bound by it - as the platform's role is, by design.
-    """
-    names = ", ".join(name for name, _ in columns)
-    arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
-    sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 100_000):
-            chunk = rows[start : start + 100_000]
-            cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
-
-
-def median_ms(fn, runs: int = 7) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

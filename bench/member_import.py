@@ -24,6 +24,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_support import Rollback  # noqa: E402  (bench/, beside this file)
 from django.db import connection, transaction  # noqa: E402
 
 from tenancy.context import org_context  # noqa: E402
@@ -47,10 +48,6 @@ def timed(fn):
     started = time.perf_counter()
     result = fn()
     return time.perf_counter() - started, result
-
-
-class Rollback(Exception):
-    pass
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
+from bench_support import Rollback, insert, median_ms, next_ids  # noqa: E402  (bench/, beside this file)
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from shadow_inventory import usage_generate  # noqa: E402  (bench/, beside this file)
@@ -55,39 +56,6 @@ from roi.finance import add_months  # noqa: E402
 from roi.models import Cost, Measurement, Metric, Stage, StageChange, UseCase  # noqa: E402
 from tenancy.context import org_context  # noqa: E402
 from tenancy.models import Department, Membership, Organization  # noqa: E402
-
-
-class Rollback(Exception):
-    pass
-
-
-def insert(table: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
-    """Bulk INSERT ... SELECT FROM unnest(arrays) (COPY is refused under row-level security)."""
-    names = ", ".join(name for name, _ in columns)
-    arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
-    sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 100_000):
-            chunk = rows[start : start + 100_000]
-            cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
-
-
-def median_ms(fn, runs: int = 7) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
-def next_ids(table: str, count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
-            [count],
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 def build(org, members: int, use_cases: int, calls: int, rng, shadow_events: int) -> None:

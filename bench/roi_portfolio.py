@@ -18,9 +18,7 @@ The rows are deleted at the end. The issue's bar: under 200 ms at the median.
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_support import median_ms  # noqa: E402  (bench/, beside this file)
 from django.db import connection, transaction  # noqa: E402
 
 from roi.finance import add_months  # noqa: E402
@@ -52,15 +51,6 @@ SELECT
       AND (mt.converts_to_money OR (mt.tier = 3 AND mt.unit = 'currency'))),
   (SELECT COALESCE(SUM(amount), 0) FROM roi_cost WHERE organization_id = %s)
 """
-
-
-def median_ms(fn, n: int) -> float:
-    times = []
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def build(org, count: int) -> int:

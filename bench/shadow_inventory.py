@@ -19,7 +19,6 @@ Figures, each the median of 7 runs:
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_support import median_ms  # noqa: E402  (bench/, beside this file)
 from django.db import connection, connections, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -48,15 +48,6 @@ from tenancy.context import org_context  # noqa: E402
 from tenancy.models import Department, Membership, Organization  # noqa: E402
 
 TRACKS = ["engineering", "sales", "marketing", "finance", "hr", "customer_support"]
-
-
-def median_ms(fn, runs: int = 7) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def usage_generate(org, members: list, *, tools: int, events: int, end) -> list:

@@ -16,9 +16,7 @@ is rolled back:
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +29,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_support import median_ms  # noqa: E402  (bench/, beside this file)
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -39,15 +38,6 @@ from django.urls import reverse  # noqa: E402
 from accounts.models import User  # noqa: E402
 from tenancy.context import org_context  # noqa: E402
 from tenancy.models import Department, Membership, Organization, Role  # noqa: E402
-
-
-def median_ms(fn, n: int) -> float:
-    times = []
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
