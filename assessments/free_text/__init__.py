@@ -47,6 +47,21 @@ class Scored:
         }
 
 
+def zero_by_rule(criteria: list[str], why: str) -> Scored:
+    """0 points, sure, for an answer a guard refused (a copy of the question, a list of
+    words, a denial): every criterion unmet for the same reason."""
+    return Scored(
+        points=0,
+        confidence=SURE,
+        path="guard",
+        reason=f"0 by rule: {why}",
+        criteria=[
+            {"criterion": c, "met": False, "confidence": SURE, "path": "guard", "reason": why}
+            for c in criteria
+        ],
+    )
+
+
 def points_confidence(decisions: list[dict], points_of: Callable[[list[bool]], int]) -> float:
     """The lowest confidence among the decisions whose flip would change the points."""
     met = [d["met"] for d in decisions]

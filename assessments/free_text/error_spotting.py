@@ -10,7 +10,15 @@ explanation says the sentence is fine ("this figure is correct") is no mark. At 
 import math
 import re
 
-from assessments.free_text import MAX_POINTS, SURE, Embed, Scored, points_confidence, rules
+from assessments.free_text import (
+    MAX_POINTS,
+    SURE,
+    Embed,
+    Scored,
+    points_confidence,
+    rules,
+    zero_by_rule,
+)
 
 MODEL_MATCH = 0.5
 MODEL_STRONG = 0.65
@@ -184,22 +192,7 @@ def score(task: dict, *, text: str, marks: dict, embed: Embed, prompt: str = "")
     where = [list(lines) for lines in (task.get("error_sentences") or [])]
     why_zero = guard(task, text, marks, prompt)
     if why_zero:
-        return Scored(
-            points=0,
-            confidence=SURE,
-            path="guard",
-            reason=f"0 by rule: {why_zero}",
-            criteria=[
-                {
-                    "criterion": p,
-                    "met": False,
-                    "confidence": SURE,
-                    "path": "guard",
-                    "reason": why_zero,
-                }
-                for p in planted
-            ],
-        )
+        return zero_by_rule(planted, why_zero)
     if not marks or len(where) != len(planted):
         return _score_unmarked(planted, passage, text, embed)
     # A mark whose explanation says the sentence is fine is no mark.

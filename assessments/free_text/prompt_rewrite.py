@@ -2,7 +2,14 @@
 
 import numpy as np
 
-from assessments.free_text import MAX_POINTS, SURE, Embed, Scored, points_confidence, rules
+from assessments.free_text import (
+    MAX_POINTS,
+    Embed,
+    Scored,
+    points_confidence,
+    rules,
+    zero_by_rule,
+)
 from assessments.free_text.criteria import criterion_kind, rule_evidence
 
 # A sentence at least this similar to the criterion counts as the model saying "met";
@@ -50,22 +57,7 @@ def score(task: dict, *, text: str, embed: Embed, prompt: str = "") -> Scored:
     rubric = list(task.get("rubric") or [])
     why_zero = guard(task, text, prompt)
     if why_zero:
-        return Scored(
-            points=0,
-            confidence=SURE,
-            path="guard",
-            reason=f"0 by rule: {why_zero}",
-            criteria=[
-                {
-                    "criterion": c,
-                    "met": False,
-                    "confidence": SURE,
-                    "path": "guard",
-                    "reason": why_zero,
-                }
-                for c in rubric
-            ],
-        )
+        return zero_by_rule(rubric, why_zero)
     similarities = _model_similarity(rubric, text, embed)
     decisions = []
     for criterion, similarity in zip(rubric, similarities, strict=True):
