@@ -42,7 +42,7 @@ from shadow_ai.selectors.inventory import (  # noqa: E402
     default_period,
     heatmap,
     inventory,
-    usage_rows,
+    usage,
 )
 from tenancy.context import org_context  # noqa: E402
 from tenancy.models import Department, Membership, Organization  # noqa: E402
@@ -152,7 +152,7 @@ def main() -> None:
                 insights.perception_gap(organization=org, period=period, detected=inv.detected)
 
             def floor() -> None:
-                usage_rows(period)
+                usage(period)
 
             def trivial() -> None:
                 with connection.cursor() as cursor:

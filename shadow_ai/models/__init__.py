@@ -11,7 +11,14 @@ from shadow_ai.models.catalogue import (
     ToolSource,
     ToolStatus,
 )
-from shadow_ai.models.events import DailyRollup, Event, IdentityAlias, IdentityKind, PromptRecord
+from shadow_ai.models.events import (
+    DailyRollup,
+    Event,
+    IdentityAlias,
+    IdentityKind,
+    PromptRecord,
+    QuarterRollup,
+)
 from shadow_ai.models.governance import Declaration, Frequency, ShadowSettings
 from shadow_ai.models.ingest import (
     LogFormat,
@@ -37,6 +44,7 @@ __all__ = [
     "LogFormat",
     "LogSource",
     "PromptRecord",
+    "QuarterRollup",
     "RejectedRow",
     "Sensitivity",
     "ShadowSettings",

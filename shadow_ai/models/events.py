@@ -153,6 +153,39 @@ class DailyRollup(TenantModel):
         indexes = [models.Index(fields=["organization", "tool", "day"])]
 
 
+class QuarterRollup(TenantModel):
+    """Events per calendar quarter, tool, member and department: DailyRollup summed by
+    PostgreSQL statement triggers on that table (migration 0008), so every path that writes
+    daily rollups - ingestion, withdrawals, re-attribution, classification, retention,
+    Django's cascades - keeps it in step inside the same transaction, and no path can
+    forget to. The dashboard and the quarterly report read a quarter here: one row per
+    member and tool (about 50,000 rows at 10,000 members) instead of every day's.
+
+    The ids are plain integers, not foreign keys: only the trigger writes them, and a
+    cascade from Membership or Department would collide with it. 0 stands for "none"
+    (an unmapped identity, a member without department), so the unique key has no NULLs
+    and the trigger can join on it with plain equality; that key is the primary key, the
+    table's one index. Rows whose events fall to 0 are deleted by the trigger."""
+
+    pk = models.CompositePrimaryKey(
+        "organization", "quarter", "tool_id", "department_id", "membership_id"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    quarter = models.DateField(help_text="First day of the quarter.")
+    tool_id = models.BigIntegerField()
+    department_id = models.BigIntegerField(default=0, help_text="0: no department.")
+    membership_id = models.BigIntegerField(default=0, help_text="0: unmapped identities.")
+    events = models.BigIntegerField(default=0)
+    sensitive_events = models.BigIntegerField(default=0)
+
+
+
 class PromptRecord(TenantModel):
     """A prompt seen in an event, scrubbed before it was stored. raw_text (Fernet token,
     slm.crypto) only when ShadowSettings.keep_raw_prompts was on at ingestion."""

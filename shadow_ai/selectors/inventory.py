@@ -54,15 +54,18 @@ def departments() -> dict[object, str]:
 
 def department_sensitivities() -> dict[object, float]:
     """Each department's sensitivity (shadow_ai.risk), from its active people's tracks."""
+    from django.db.models import Count
+
     tracks: dict[object, dict[str, int]] = defaultdict(dict)
     rows = (
         Membership.objects.filter(is_active=True)
         .values_list("department_id", "job_track")
+        .annotate(n=Count("id"))
         .order_by()
     )
-    for department_id, track in rows:
+    for department_id, track, n in rows:
         key = department_id or NO_DEPARTMENT
-        tracks[key][track] = tracks[key].get(track, 0) + 1
+        tracks[key][track] = tracks[key].get(track, 0) + n
     return {key: riskmod.department_sensitivity(tracks.get(key, {})) for key in departments()}
 
 
@@ -76,51 +79,86 @@ def _rows(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def usage_rows(period: Period) -> list[tuple]:
-    """(tool_id, department_id, membership_id, events, sensitive_events) per tool, department
-    and member over the period: one pass over the rollups, hash-aggregated (no DISTINCT),
-    from which the inventory, the heatmap and the perception gap are all counted. Rows of
-    unmapped identities come as one row per tool and department with membership NULL."""
+def quarters_of(period: Period) -> int:
+    """How many whole calendar quarters the period is (what QuarterRollup sums); 0 when
+    it is not made of whole quarters."""
+    after = period.end + timedelta(days=1)
+    if not (period.start.day == 1 and period.start.month % 3 == 1):
+        return 0
+    if not (after.day == 1 and after.month % 3 == 1):
+        return 0
+    return ((after.year - period.start.year) * 12 + after.month - period.start.month) // 3
+
+
+# Per member, tool and department over the period, from the daily rollups or, for whole
+# quarters, from QuarterRollup (which keeps 0 for "none"; NULL here, as in the daily rows).
+# One quarter's rows are already one per member, tool and department. Sums of int4 add up
+# in int8, sums of int8 in numeric (several times slower); a member's events on a tool in
+# a quarter fit in int4.
+MEMBER_USAGE_DAYS = """
+    SELECT tool_id, department_id, membership_id, sum(events::int) AS events,
+           sum(sensitive_events::int) AS sensitive
+    FROM shadow_ai_dailyrollup
+    WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s
+    GROUP BY 1, 2, 3
+"""
+MEMBER_USAGE_QUARTER = """
+    SELECT tool_id, nullif(department_id, 0) AS department_id,
+           nullif(membership_id, 0) AS membership_id, events::int AS events,
+           sensitive_events::int AS sensitive
+    FROM shadow_ai_quarterrollup
+    WHERE organization_id = %(org)s AND quarter = %(start)s
+"""
+MEMBER_USAGE_QUARTERS = """
+    SELECT tool_id, nullif(department_id, 0) AS department_id,
+           nullif(membership_id, 0) AS membership_id, sum(events::int) AS events,
+           sum(sensitive_events::int) AS sensitive
+    FROM shadow_ai_quarterrollup
+    WHERE organization_id = %(org)s AND quarter BETWEEN %(start)s AND %(end)s
+    GROUP BY 1, 2, 3
+"""
+# Two answers from one pass: per tool and department, the members using it (unmapped
+# identities add events, not people); per department, the members using any tool.
+USAGE_CELLS = """
+    WITH usage AS ({members})
+    SELECT GROUPING(tool_id) = 1, tool_id, department_id, count(DISTINCT membership_id),
+           sum(events)::bigint, sum(sensitive)::bigint
+    FROM usage
+    GROUP BY GROUPING SETS ((tool_id, department_id), (department_id))
+"""
+
+
+@dataclass
+class Usage:
+    cells: list[tuple]  # (tool_id, department_id, users, events, sensitive_events)
+    detected: dict[object, int]  # members using any AI tool, per department key
+
+
+def usage(period: Period) -> Usage:
+    """Who used which tool how much, per tool and department, and who used any, per
+    department: counted in PostgreSQL, so only about (tools x departments) rows come back.
+    A period of whole quarters reads QuarterRollup (one row per member and tool a quarter),
+    any other the daily rollups."""
     from tenancy.context import current_org_id
 
+    quarters = quarters_of(period)
+    members = {0: MEMBER_USAGE_DAYS, 1: MEMBER_USAGE_QUARTER}.get(quarters, MEMBER_USAGE_QUARTERS)
     with connection.cursor() as cursor:
         # The planner cannot know that (tool, department, member) has few combinations and
-        # would sort 360,000 rows on disk; a larger work_mem for this transaction lets it
-        # hash them in memory (about 10 MB at 10 million events).
+        # would sort the daily rows on disk; a larger work_mem for this transaction lets
+        # it hash them in memory (about 10 MB at 10 million events).
         cursor.execute("SET LOCAL work_mem = '64MB'")
-    return _rows(
-        """
-        SELECT tool_id, department_id, membership_id,
-               sum(events)::bigint, sum(sensitive_events)::bigint
-        FROM shadow_ai_dailyrollup
-        WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s
-        GROUP BY tool_id, department_id, membership_id
-        """,
+    rows = _rows(
+        USAGE_CELLS.format(members=members),
         {"org": current_org_id(), "start": period.start, "end": period.end},
     )
-
-
-def tool_department_rows(period: Period, usage: list[tuple] | None = None) -> list[tuple]:
-    """(tool_id, department_id, users, events, sensitive_events) for the period. Users are
-    members (unmapped identities add events, not people)."""
-    cells: dict[tuple, list[int]] = {}
-    for tool_id, department_id, membership_id, events, sensitive in (
-        usage if usage is not None else usage_rows(period)
-    ):
-        cell = cells.setdefault((tool_id, department_id), [0, 0, 0])
-        cell[0] += membership_id is not None
-        cell[1] += events
-        cell[2] += sensitive
-    return [(t, d, users, events, sens) for (t, d), (users, events, sens) in cells.items()]
-
-
-def detected_by_department(usage: list[tuple]) -> dict[object, int]:
-    """Members seen using any AI tool, per department (from usage_rows)."""
-    seen: dict[object, set] = defaultdict(set)
-    for _, department_id, membership_id, _, _ in usage:
-        if membership_id is not None:
-            seen[department_id or NO_DEPARTMENT].add(membership_id)
-    return {key: len(members) for key, members in seen.items()}
+    cells, detected = [], {}
+    for per_department, tool_id, department_id, users, events, sensitive in rows:
+        if per_department:
+            detected[department_id or NO_DEPARTMENT] = users
+        else:
+            cells.append((tool_id, department_id, users, events, sensitive))
+    return Usage(cells, detected)
 
 
 def tool_week_rows(period: Period, tool_ids: list[int] | None = None) -> list[tuple]:
@@ -199,9 +237,9 @@ def inventory(*, organization, period: Period | None = None) -> Inventory:
     period = period or default_period()
     threshold = privacy.threshold_for(organization)
     names = departments()
-    usage = usage_rows(period)
+    used = usage(period)
     per_tool: dict[int, dict[object, tuple[int, int, int]]] = defaultdict(dict)
-    for tool_id, department_id, users, events, sensitive in tool_department_rows(period, usage):
+    for tool_id, department_id, users, events, sensitive in used.cells:
         per_tool[tool_id][department_id or NO_DEPARTMENT] = (users, events, sensitive)
     tools = Tool.objects.filter(pk__in=per_tool).select_related("catalogue_tool")
     members = active_members()
@@ -225,7 +263,7 @@ def inventory(*, organization, period: Period | None = None) -> Inventory:
         release = releases[tool.pk]
         rows.append(_tool_row(tool, release, members, max_events, sensitivity, threshold))
     rows.sort(key=lambda r: (-r.risk.score, r.tool.name))
-    return Inventory(period, threshold, members, rows, names, detected_by_department(usage))
+    return Inventory(period, threshold, members, rows, names, used.detected)
 
 
 def _tool_row(tool, release, members, max_events, sensitivity, threshold) -> ToolRow:
