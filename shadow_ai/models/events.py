@@ -185,7 +185,6 @@ class QuarterRollup(TenantModel):
     sensitive_events = models.BigIntegerField(default=0)
 
 
-
 class PromptRecord(TenantModel):
     """A prompt seen in an event, scrubbed before it was stored. raw_text (Fernet token,
     slm.crypto) only when ShadowSettings.keep_raw_prompts was on at ingestion."""
