@@ -36,32 +36,54 @@ def upsert(rows: str) -> str:
         + GROUP.format(rows=rows)
         + " HAVING sum(events) <> 0 OR sum(sensitive_events) <> 0 ORDER BY 1, 2, 3, 4, 5"
         + f" ON CONFLICT ({KEY}) DO UPDATE SET events = q.events + excluded.events,"
-        " sensitive_events = q.sensitive_events + excluded.sensitive_events;"
+        " sensitive_events = q.sensitive_events + excluded.sensitive_events"
     )
 
 
-DELETE_EMPTIED = f"""
-DELETE FROM shadow_ai_quarterrollup q USING (
-    SELECT DISTINCT organization_id, date_trunc('quarter', day)::date AS quarter, tool_id,
-        coalesce(department_id, 0) AS department_id, coalesce(membership_id, 0) AS membership_id
-    FROM old_rows) k
-WHERE q.organization_id = k.organization_id AND q.quarter = k.quarter
-    AND q.tool_id = k.tool_id AND q.department_id = k.department_id
-    AND q.membership_id = k.membership_id AND q.events <= 0;
-"""
+RETURNING = "q.organization_id, q.quarter, q.tool_id, q.department_id, q.membership_id, q.events"
+
+
+# The keys a subtraction left at 0 come back from the upsert itself (RETURNING), and are
+# deleted by primary key. (Joining the quarters to the transition table instead let the
+# planner, which expects no row at 0, rescan the whole transition table once per quarter
+# row: minutes for a large DELETE.)
+def upsert_then_delete_emptied(rows: str) -> str:
+    return f"""
+        WITH changed AS ({upsert(rows)} RETURNING {RETURNING})
+        SELECT array_agg(organization_id), array_agg(quarter), array_agg(tool_id),
+               array_agg(department_id), array_agg(membership_id)
+        INTO e_org, e_quarter, e_tool, e_department, e_membership
+        FROM changed WHERE events <= 0;
+        IF e_org IS NOT NULL THEN
+            DELETE FROM shadow_ai_quarterrollup q
+            USING unnest(e_org, e_quarter, e_tool, e_department, e_membership)
+                AS k(organization_id, quarter, tool_id, department_id, membership_id)
+            WHERE q.organization_id = k.organization_id AND q.quarter = k.quarter
+                AND q.tool_id = k.tool_id AND q.department_id = k.department_id
+                AND q.membership_id = k.membership_id AND q.events <= 0;
+        END IF;"""
+
 
 FUNCTION = f"""
 CREATE OR REPLACE FUNCTION shadow_ai_quarter_rollup() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
+DECLARE
+    e_org bigint[];
+    e_quarter date[];
+    e_tool bigint[];
+    e_department bigint[];
+    e_membership bigint[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {upsert("new_rows")}
+        {upsert("new_rows")};
     ELSIF TG_OP = 'UPDATE' THEN
-        {upsert(f"({NEW} UNION ALL {OLD_NEGATED}) AS d(" + COLUMNS + ", events, sensitive_events)")}
-        {DELETE_EMPTIED}
+        {upsert_then_delete_emptied(
+            f"({NEW} UNION ALL {OLD_NEGATED}) AS d({COLUMNS}, events, sensitive_events)"
+        )}
     ELSE
-        {upsert(f"({OLD_NEGATED}) AS d(" + COLUMNS + ", events, sensitive_events)")}
-        {DELETE_EMPTIED}
+        {upsert_then_delete_emptied(
+            f"({OLD_NEGATED}) AS d({COLUMNS}, events, sensitive_events)"
+        )}
     END IF;
     RETURN NULL;
 END
