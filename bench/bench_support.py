@@ -1,12 +1,14 @@
 """What several benchmarks share: a median timer, bulk inserts under row-level security,
-ids drawn ahead, and the exception that rolls a generated dataset back. Import it after
-django.setup() (it uses the database connection)."""
+ids drawn ahead, the exception that rolls a generated dataset back, and for datasets that
+are committed (so that they can be vacuumed and analysed, as autovacuum would leave a
+running system's tables) their removal. Import it after django.setup() (it uses the
+database connection)."""
 
 import statistics
 import time
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import connection, connections
 
 
 class Rollback(Exception):
@@ -45,3 +47,56 @@ def next_ids(table: str, count: int) -> list[int]:
             [count],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+# Children before parents: several assessment keys are PROTECT (results outlive a careless
+# delete), so a bench organisation cannot simply cascade from Organization.
+DELETE_ORDER = [
+    "assessments_answer",
+    "assessments_competencyscore",
+    "assessments_itemstatisticscache",
+    "assessments_attempt",
+    "assessments_campaigndepartment",
+    "assessments_campaign",
+    "assessments_option",
+    "assessments_item",
+    "assessments_competency",
+    "assessments_frameworkversion",
+    "assessments_framework",
+    "roi_measurement",
+    "roi_metric",
+    "roi_cost",
+    "roi_stagechange",
+    "roi_usecase",
+    "slm_modelinvocation",
+    "shadow_ai_dailyrollup",
+    "shadow_ai_quarterrollup",
+    "shadow_ai_identityalias",
+    "shadow_ai_tool",
+    "audit_auditevent",
+    "tenancy_membership",
+    "tenancy_department",
+]
+
+
+def vacuum_analyze(tables: list[str]) -> None:
+    """As the owner (the runtime role may not ANALYZE: without statistics the planner
+    guesses, and a guessed nested loop over generated rows can run for minutes)."""
+    with connections["owner"].cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE " + ", ".join(tables))
+
+
+def org_remove(slug: str, users_like: str, tables: list[str]) -> None:
+    """Delete a committed bench organisation (also one left by a run killed half way): its
+    rows in every table of DELETE_ORDER, the organisation, the users whose email is LIKE
+    users_like; then vacuum and analyse `tables`, whose dead rows would slow the next run."""
+    from tenancy.context import system_context
+
+    with system_context(), connections["system"].cursor() as cursor:
+        cursor.execute("SELECT id FROM tenancy_organization WHERE slug = %s", [slug])
+        for (org_id,) in cursor.fetchall():
+            for table in DELETE_ORDER:
+                cursor.execute(f"DELETE FROM {table} WHERE organization_id = %s", [org_id])
+            cursor.execute("DELETE FROM tenancy_organization WHERE id = %s", [org_id])
+        cursor.execute("DELETE FROM accounts_user WHERE email LIKE %s", [users_like])
+    vacuum_analyze(tables)

@@ -44,8 +44,15 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
-from bench_support import Rollback, insert, median_ms, next_ids  # noqa: E402  (bench/, beside this file)
-from django.db import connection, connections, transaction  # noqa: E402
+from bench_support import (  # noqa: E402  (bench/, beside this file)
+    Rollback,
+    insert,
+    median_ms,
+    next_ids,
+    org_remove,
+    vacuum_analyze,
+)
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from shadow_inventory import usage_generate  # noqa: E402  (bench/, beside this file)
 
@@ -57,7 +64,7 @@ from reports.facts import dashboard_sections  # noqa: E402
 from reports.selectors import current_period  # noqa: E402
 from roi.finance import add_months  # noqa: E402
 from roi.models import Cost, Measurement, Metric, Stage, StageChange, UseCase  # noqa: E402
-from tenancy.context import org_context, system_context  # noqa: E402
+from tenancy.context import org_context  # noqa: E402
 from tenancy.models import Department, Membership, Organization  # noqa: E402
 
 
@@ -272,45 +279,9 @@ TABLES = [
 ]
 
 
-# Every table build() writes, children before parents: several of the assessment keys are
-# PROTECT (results outlive a careless delete), so the organisation cannot simply cascade.
-DELETE_ORDER = [
-    "assessments_competencyscore",
-    "assessments_attempt",
-    "assessments_campaign",
-    "assessments_option",
-    "assessments_item",
-    "assessments_competency",
-    "assessments_frameworkversion",
-    "assessments_framework",
-    "roi_measurement",
-    "roi_metric",
-    "roi_cost",
-    "roi_stagechange",
-    "roi_usecase",
-    "slm_modelinvocation",
-    "shadow_ai_dailyrollup",
-    "shadow_ai_quarterrollup",
-    "shadow_ai_identityalias",
-    "shadow_ai_tool",
-    "audit_auditevent",
-    "tenancy_membership",
-    "tenancy_department",
-]
-
-
 def remove() -> None:
     """Delete the bench organisation and its rows (also those of a run killed half way)."""
-    with system_context(), connections["system"].cursor() as cursor:
-        cursor.execute("SELECT id FROM tenancy_organization WHERE slug = %s", [SLUG])
-        for (org_id,) in cursor.fetchall():
-            for table in DELETE_ORDER:
-                cursor.execute(f"DELETE FROM {table} WHERE organization_id = %s", [org_id])
-            cursor.execute("DELETE FROM tenancy_organization WHERE id = %s", [org_id])
-        cursor.execute("DELETE FROM accounts_user WHERE email LIKE '%%@bench-reports.example'")
-    with connections["owner"].cursor() as cursor:
-        # Dead rows of a deleted run would slow the next run's scans.
-        cursor.execute("VACUUM ANALYZE " + ", ".join(TABLES))
+    org_remove(SLUG, "%@bench-reports.example", TABLES)
 
 
 def dashboard(args) -> None:
@@ -321,8 +292,7 @@ def dashboard(args) -> None:
     try:
         with transaction.atomic(), org_context(org):
             build(org, args.members, args.use_cases, args.calls, rng, args.shadow_events)
-        with connections["owner"].cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE " + ", ".join(TABLES))
+        vacuum_analyze(TABLES)
         print(
             f"loaded {args.members:,} members, {3 * args.members:,} attempts, "
             f"{args.use_cases} use cases, {args.calls:,} model calls, "
