@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from ops.selectors import queue_health
 from reports.views import DashboardView
+from shadow_ai.selectors import inventory as shadow_inventory
 from tenancy import selectors
 from tenancy.models import Invitation, Role
 from tenancy.roles import ADMINS, EVERYONE, LEADERS, MANAGERS
@@ -74,7 +75,19 @@ class ManagerHomeView(OrgView, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["managed"] = selectors.managed_departments(self.membership)
+        managed = list(selectors.managed_departments(self.membership))
+        context["managed"] = managed
+        if managed:
+            # AI usage of these departments only, as a population of their own (privacy
+            # rules within it); never the organisation's other departments or individuals.
+            ids = [d.pk for d in managed]
+            period = shadow_inventory.default_period()
+            context["usage"] = shadow_inventory.inventory(
+                organization=self.organization, period=period, department_ids=ids
+            )
+            context["tasks"] = shadow_inventory.task_people(
+                organization=self.organization, period=period, department_ids=ids
+            )
         return context
 
 

@@ -17,7 +17,14 @@ from django.utils import timezone
 
 import privacy
 from shadow_ai import risk as riskmod
-from shadow_ai.models import CatalogueTool, PromptRecord, ShadowSettings, Tool, ToolStatus
+from shadow_ai.models import (
+    CatalogueTool,
+    PromptRecord,
+    ShadowSettings,
+    TaskCategory,
+    Tool,
+    ToolStatus,
+)
 from tenancy.models import Department, Membership
 
 NO_DEPARTMENT = "none"
@@ -46,13 +53,17 @@ def shadow_settings() -> ShadowSettings:
     return ShadowSettings.objects.first() or ShadowSettings(organization_id=current_org_id())
 
 
-def departments() -> dict[object, str]:
+def departments(department_ids: list[int] | None = None) -> dict[object, str]:
+    """Every department by key, "none" included; or only the given ones (a manager's)."""
+    if department_ids is not None:
+        rows = Department.objects.filter(pk__in=department_ids).order_by("name")
+        return {d.pk: d.name for d in rows}
     names = {d.pk: d.name for d in Department.objects.order_by("name")}
     names[NO_DEPARTMENT] = "No department"
     return names
 
 
-def department_sensitivities() -> dict[object, float]:
+def department_sensitivities(department_ids: list[int] | None = None) -> dict[object, float]:
     """Each department's sensitivity (shadow_ai.risk), from its active people's tracks."""
     from django.db.models import Count
 
@@ -66,11 +77,17 @@ def department_sensitivities() -> dict[object, float]:
     for department_id, track, n in rows:
         key = department_id or NO_DEPARTMENT
         tracks[key][track] = tracks[key].get(track, 0) + n
-    return {key: riskmod.department_sensitivity(tracks.get(key, {})) for key in departments()}
+    return {
+        key: riskmod.department_sensitivity(tracks.get(key, {}))
+        for key in departments(department_ids)
+    }
 
 
-def active_members() -> int:
-    return Membership.objects.filter(is_active=True).count()
+def active_members(department_ids: list[int] | None = None) -> int:
+    members = Membership.objects.filter(is_active=True)
+    if department_ids is not None:
+        members = members.filter(department_id__in=department_ids)
+    return members.count()
 
 
 def _rows(sql: str, params: dict) -> list[tuple]:
@@ -99,7 +116,7 @@ MEMBER_USAGE_DAYS = """
     SELECT tool_id, department_id, membership_id, sum(events::int) AS events,
            sum(sensitive_events::int) AS sensitive
     FROM shadow_ai_dailyrollup
-    WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s
+    WHERE organization_id = %(org)s AND day BETWEEN %(start)s AND %(end)s{departments}
     GROUP BY 1, 2, 3
 """
 MEMBER_USAGE_QUARTER = """
@@ -107,16 +124,18 @@ MEMBER_USAGE_QUARTER = """
            nullif(membership_id, 0) AS membership_id, events::int AS events,
            sensitive_events::int AS sensitive
     FROM shadow_ai_quarterrollup
-    WHERE organization_id = %(org)s AND quarter = %(start)s
+    WHERE organization_id = %(org)s AND quarter = %(start)s{departments}
 """
 MEMBER_USAGE_QUARTERS = """
     SELECT tool_id, nullif(department_id, 0) AS department_id,
            nullif(membership_id, 0) AS membership_id, sum(events::int) AS events,
            sum(sensitive_events::int) AS sensitive
     FROM shadow_ai_quarterrollup
-    WHERE organization_id = %(org)s AND quarter BETWEEN %(start)s AND %(end)s
+    WHERE organization_id = %(org)s AND quarter BETWEEN %(start)s AND %(end)s{departments}
     GROUP BY 1, 2, 3
 """
+# A manager's departments only (their scope is a population of its own, as in fluency).
+IN_DEPARTMENTS = "\n      AND department_id = ANY(%(departments)s::bigint[])"
 # Two answers from one pass: per tool and department, the members using it (unmapped
 # identities add events, not people); per department, the members using any tool.
 USAGE_CELLS = """
@@ -134,11 +153,11 @@ class Usage:
     detected: dict[object, int]  # members using any AI tool, per department key
 
 
-def usage(period: Period) -> Usage:
+def usage(period: Period, department_ids: list[int] | None = None) -> Usage:
     """Who used which tool how much, per tool and department, and who used any, per
     department: counted in PostgreSQL, so only about (tools x departments) rows come back.
     A period of whole quarters reads QuarterRollup (one row per member and tool a quarter),
-    any other the daily rollups."""
+    any other the daily rollups. With department_ids, only those departments' rows."""
     from tenancy.context import current_org_id
 
     quarters = quarters_of(period)
@@ -148,9 +167,15 @@ def usage(period: Period) -> Usage:
         # would sort the daily rows on disk; a larger work_mem for this transaction lets
         # it hash them in memory (about 10 MB at 10 million events).
         cursor.execute("SET LOCAL work_mem = '64MB'")
+    scoped = IN_DEPARTMENTS if department_ids is not None else ""
     rows = _rows(
-        USAGE_CELLS.format(members=members),
-        {"org": current_org_id(), "start": period.start, "end": period.end},
+        USAGE_CELLS.format(members=members.format(departments=scoped)),
+        {
+            "org": current_org_id(),
+            "start": period.start,
+            "end": period.end,
+            "departments": list(department_ids or []),
+        },
     )
     cells, detected = [], {}
     for per_department, tool_id, department_id, users, events, sensitive in rows:
@@ -232,18 +257,22 @@ def attributes_of(tool: Tool, catalogue: CatalogueTool | None) -> riskmod.ToolAt
     )
 
 
-def inventory(*, organization, period: Period | None = None) -> Inventory:
-    """Every tool with use in the period, most risky first."""
+def inventory(
+    *, organization, period: Period | None = None, department_ids: list[int] | None = None
+) -> Inventory:
+    """Every tool with use in the period, most risky first. With department_ids (a
+    manager's), only those departments: their people are the population, so each tool's
+    users are released per department within it, and its risk reads the scope's size."""
     period = period or default_period()
     threshold = privacy.threshold_for(organization)
-    names = departments()
-    used = usage(period)
+    names = departments(department_ids)
+    used = usage(period, department_ids)
     per_tool: dict[int, dict[object, tuple[int, int, int]]] = defaultdict(dict)
     for tool_id, department_id, users, events, sensitive in used.cells:
         per_tool[tool_id][department_id or NO_DEPARTMENT] = (users, events, sensitive)
     tools = Tool.objects.filter(pk__in=per_tool).select_related("catalogue_tool")
-    members = active_members()
-    sensitivity = department_sensitivities()
+    members = active_members(department_ids)
+    sensitivity = department_sensitivities(department_ids)
     releases = {}
     for tool in tools:
         cells = per_tool[tool.pk]
@@ -326,6 +355,50 @@ def tool_detail(*, organization, tool: Tool, period: Period | None = None) -> di
         "threshold": threshold,
         "period": period,
     }
+
+
+@dataclass
+class TaskRow:
+    category: str
+    label: str
+    people: privacy.Cell  # members with prompts in the category, sum "prompts"
+
+
+def task_people(*, organization, period: Period, department_ids: list[int]) -> list[TaskRow]:
+    """What the departments' people use AI tools for: per task category (from the prompts
+    the gateway or API carried), how many of them and how many prompts, most people first.
+    A person counts in every category they used, so the categories do not partition the
+    people and no total is shown: each is its own population (privacy rule 1)."""
+    from tenancy.context import current_org_id
+
+    threshold = privacy.threshold_for(organization)
+    labels = dict(TaskCategory.choices)
+    rows = _rows(
+        """
+        SELECT task_category, count(DISTINCT membership_id), count(*)
+        FROM shadow_ai_promptrecord
+        WHERE organization_id = %(org)s AND task_category <> ''
+          AND membership_id IS NOT NULL AND department_id = ANY(%(departments)s::bigint[])
+          AND ts >= %(start)s AND ts < %(end)s::date + 1
+        GROUP BY 1 ORDER BY 2 DESC, 1
+        """,
+        {
+            "org": current_org_id(),
+            "departments": list(department_ids),
+            "start": period.start,
+            "end": period.end,
+        },
+    )
+    return [
+        TaskRow(
+            category,
+            labels.get(category, category),
+            privacy.protect_population(
+                people, {"prompts": prompts}, threshold=threshold, key=category
+            ),
+        )
+        for category, people, prompts in rows
+    ]
 
 
 def _task_counts(tool: Tool, period: Period) -> list[tuple[str, int]]:

@@ -384,3 +384,102 @@ def test_the_dashboard_page_filters_the_shadow_section_and_not_across_organisati
     globex = reverse("core:executive_home", kwargs={"org_slug": usage.org_b.slug})
     own = client_for(usage.bob).get(globex, {"department": usage.support.pk}).content.decode()
     assert "no department" in own and "1,600" not in own and "ChatGPT" not in own
+
+
+# A manager's home: AI usage of their departments, as a population of its own.
+
+
+def _prompts(cast, people, category, per_person=2):
+    from django.utils import timezone
+
+    from shadow_ai.models import PromptRecord
+
+    with org_context(cast.org_a):
+        PromptRecord.objects.bulk_create(
+            PromptRecord(
+                organization=cast.org_a,
+                ts=timezone.now() - timedelta(days=1),
+                tool=cast.chatgpt,
+                membership=m,
+                department=m.department,
+                text="scrubbed",
+                task_category=category,
+            )
+            for m in people
+            for _ in range(per_person)
+        )
+
+
+def test_a_managers_scope_counts_only_their_departments(usage):
+    with org_context(usage.org_a):
+        org_wide = inventory(organization=usage.org_a, period=PERIOD)
+        scoped = inventory(
+            organization=usage.org_a, period=PERIOD, department_ids=[usage.support.pk]
+        )
+    whole = {r.tool.name: r for r in org_wide.rows}
+    mine = {r.tool.name: r for r in scoped.rows}
+    assert whole["ChatGPT"].users == 14 and whole["ChatGPT"].events == 8 * 200 + 4 * 20 + 2 * 50
+    assert set(mine) == {"ChatGPT"}  # DeepSeek is used in Sales only
+    assert (mine["ChatGPT"].users, mine["ChatGPT"].events) == (8, 8 * 200)
+    assert mine["ChatGPT"].sensitive_events == 8 * 10
+    assert list(scoped.departments) == [usage.support.pk]  # no "No department", no Sales
+    assert scoped.members == 15  # Support's active people: alice, mona, emil + 12
+
+
+def test_a_scope_smaller_than_the_threshold_withholds_every_tool(usage):
+    with org_context(usage.org_a):
+        scoped = inventory(organization=usage.org_a, period=PERIOD, department_ids=[usage.sales.pk])
+    assert {r.tool.name for r in scoped.rows} == {"ChatGPT", "DeepSeek"}
+    assert all(r.suppressed and r.users is None and r.events is None for r in scoped.rows)
+
+
+def test_the_manager_home_shows_their_departments_tools_and_tasks_through_privacy(
+    usage, client_for
+):
+    _prompts(usage, usage.support_people[:6], "writing")
+    _prompts(usage, usage.support_people[:2], "coding")
+    _prompts(usage, usage.sales_people[:6], "translation")  # another department
+    url = reverse("core:manager_home", kwargs={"org_slug": usage.org_a.slug})
+    response = client_for(usage.mona).get(url)
+    assert response.status_code == 200
+    usage_rows = {r.tool.name: r for r in response.context["usage"].rows}
+    assert set(usage_rows) == {"ChatGPT"}
+    assert usage_rows["ChatGPT"].users == 8
+    tasks = {t.category: t.people for t in response.context["tasks"]}
+    assert set(tasks) == {"writing", "coding"}  # not Sales' translation
+    assert (tasks["writing"].count, tasks["writing"].sums["prompts"]) == (6, 12)
+    assert tasks["coding"].suppressed  # 2 people, under the threshold of 5
+    html = response.content.decode()
+    assert "AI tools used in your departments" in html and "Coming to this page" not in html
+    assert "DeepSeek" not in html and "Translation" not in html
+    assert '<td class="num">8</td>' in html
+
+
+def test_a_manager_without_usage_is_told_how_it_fills(cast, client_for):
+    url = reverse("core:manager_home", kwargs={"org_slug": cast.org_a.slug})
+    html = client_for(cast.mona).get(url).content.decode()
+    assert "No AI tool use has been seen in your departments" in html
+    assert "an admin uploads" in html
+
+
+def test_a_manager_of_another_organisation_sees_none_of_it(usage, client_for):
+    from tenancy.models import ManagedDepartment, Role
+
+    manager = MembershipFactory(
+        organization=usage.org_b, role=Role.MANAGER, department=usage.b_department
+    )
+    with org_context(usage.org_b):
+        ManagedDepartment.objects.create(
+            organization=usage.org_b, membership=manager, department=usage.b_department
+        )
+    own = reverse("core:manager_home", kwargs={"org_slug": usage.org_b.slug})
+    response = client_for(manager.user).get(own)
+    assert response.status_code == 200
+    assert response.context["usage"].empty and "ChatGPT" not in response.content.decode()
+    acme = reverse("core:manager_home", kwargs={"org_slug": usage.org_a.slug})
+    assert client_for(manager.user).get(acme).status_code == 404
+    with org_context(usage.org_b):
+        # Acme's department ids given in Globex's context count nothing.
+        assert inventory(
+            organization=usage.org_b, period=PERIOD, department_ids=[usage.support.pk]
+        ).empty
