@@ -43,10 +43,11 @@ def upsert(rows: str) -> str:
 RETURNING = "q.organization_id, q.quarter, q.tool_id, q.department_id, q.membership_id, q.events"
 
 
-# The keys a subtraction left at 0 come back from the upsert itself (RETURNING), and are
-# deleted by primary key. (Joining the quarters to the transition table instead let the
-# planner, which expects no row at 0, rescan the whole transition table once per quarter
-# row: minutes for a large DELETE.)
+# The keys a subtraction left at 0 come back from the upsert itself (RETURNING) and are
+# deleted one by one by primary key. Set-based deletes misplanned here: the statistics say
+# no quarter row is at 0, so the planner made the few-rows side the outer loop and re-read
+# the whole transition table (or key list) once per row - minutes for one organisation's
+# 360,000 daily rows. A primary-key lookup per emptied key costs the same at any size.
 def upsert_then_delete_emptied(rows: str) -> str:
     return f"""
         WITH changed AS ({upsert(rows)} RETURNING {RETURNING})
@@ -54,14 +55,12 @@ def upsert_then_delete_emptied(rows: str) -> str:
                array_agg(department_id), array_agg(membership_id)
         INTO e_org, e_quarter, e_tool, e_department, e_membership
         FROM changed WHERE events <= 0;
-        IF e_org IS NOT NULL THEN
-            DELETE FROM shadow_ai_quarterrollup q
-            USING unnest(e_org, e_quarter, e_tool, e_department, e_membership)
-                AS k(organization_id, quarter, tool_id, department_id, membership_id)
-            WHERE q.organization_id = k.organization_id AND q.quarter = k.quarter
-                AND q.tool_id = k.tool_id AND q.department_id = k.department_id
-                AND q.membership_id = k.membership_id AND q.events <= 0;
-        END IF;"""
+        FOR i IN 1 .. coalesce(array_length(e_org, 1), 0) LOOP
+            DELETE FROM shadow_ai_quarterrollup
+            WHERE organization_id = e_org[i] AND quarter = e_quarter[i]
+                AND tool_id = e_tool[i] AND department_id = e_department[i]
+                AND membership_id = e_membership[i] AND events <= 0;
+        END LOOP;"""
 
 
 FUNCTION = f"""
@@ -73,6 +72,7 @@ DECLARE
     e_tool bigint[];
     e_department bigint[];
     e_membership bigint[];
+    i integer;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         {upsert("new_rows")};
