@@ -453,6 +453,10 @@ def test_the_manager_home_shows_their_departments_tools_and_tasks_through_privac
     assert "AI tools used in your departments" in html and "Coming to this page" not in html
     assert "DeepSeek" not in html and "Translation" not in html
     assert '<td class="num">8</td>' in html
+    # The table is ordered by risk, so the score is shown (a table sorted by an unseen
+    # column read as if QuillBot were used more than ChatGPT).
+    risk = usage_rows["ChatGPT"].risk
+    assert f'{risk.score} <span class="badge">{risk.band}</span>' in html
 
 
 def test_a_manager_without_usage_is_told_how_it_fills(cast, client_for):
