@@ -23,11 +23,14 @@ def _end_of(period: Period) -> datetime:
     return timezone.make_aware(datetime.combine(period.end, time.max))
 
 
-def releases(scope: analytics.Scope, campaigns: list[Campaign]) -> dict[int, privacy.Release]:
-    """Every campaign's release of overall results, one partition per campaign (privacy
-    rule 7), read in one query; competencies are read for the reported campaign only."""
+def releases(
+    scope: analytics.Scope, campaigns: list[Campaign]
+) -> tuple[dict[int, list[privacy.Group]], dict[int, privacy.Release]]:
+    """Every campaign's groups and release of overall results, one partition per campaign
+    (privacy rule 7), read in one query; competencies are added for the reported campaign
+    only (analytics.campaign_release with these groups)."""
     partitions = analytics._partitions(scope, campaigns, competencies=False)
-    return privacy.protect_series(partitions, threshold=scope.threshold)
+    return partitions, privacy.protect_series(partitions, threshold=scope.threshold)
 
 
 def released(scope, campaign: Campaign, release: privacy.Release, department_id: int | None):
@@ -63,7 +66,7 @@ def section(*, org, period: Period, department_id: int | None) -> Section:
         .filter(opens_at__lte=_end_of(period))
         .order_by("-opens_at", "-pk")
     )
-    by_campaign = releases(scope, campaigns)
+    partitions, by_campaign = releases(scope, campaigns)
     campaign, summary, cell = latest_reportable(scope, campaigns, by_campaign, department_id)
     if campaign is None:
         out.empty = True
@@ -78,7 +81,8 @@ def section(*, org, period: Period, department_id: int | None) -> Section:
         return out
     # The reported campaign again, with its competencies: the same groups, so the same
     # cells are suppressed (analytics.campaign_release, as on the analytics page).
-    _, cell = released(scope, campaign, analytics.campaign_release(scope, campaign), department_id)
+    release = analytics.campaign_release(scope, campaign, partitions[campaign.pk])
+    _, cell = released(scope, campaign, release, department_id)
     link = f"{page}?campaign={campaign.pk}"
     source = {"module": MODULE, "period": period.label, "campaign": campaign.name}
     same = [c for c in campaigns if c.version.framework_id == campaign.version.framework_id]

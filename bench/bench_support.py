@@ -73,6 +73,7 @@ DELETE_ORDER = [
     "shadow_ai_quarterrollup",
     "shadow_ai_identityalias",
     "shadow_ai_tool",
+    "reports_dashboardsnapshot",
     "audit_auditevent",
     "tenancy_membership",
     "tenancy_department",

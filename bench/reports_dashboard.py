@@ -9,8 +9,10 @@
    measurements and costs, graduation criteria on the pilots; and 50,000 model calls.
    Then the median (of 7) of everything the dashboard shows - every registered section
    for the quarter (reports.facts.dashboard_sections) - and of each section alone,
-   beside one plain SQL aggregate over the same attempts and use cases (the floor).
-   The issue's bar: under 300 ms at the median.
+   beside one plain SQL aggregate over the same attempts and use cases (the floor), and
+   the same data read back from its DashboardSnapshot (what the page serves for
+   REPORTS_DASHBOARD_MAX_AGE after computing it). The issue's bar: under 300 ms at the
+   median.
    Shadow AI: 10 million usage events over the last 90 days as the daily rollups
    ingestion maintains (bench/shadow_inventory.py's generator: each member 5 of 150 tools
    on about 40% of days; the database's triggers sum them into QuarterRollup, which the
@@ -59,7 +61,7 @@ from shadow_inventory import usage_generate  # noqa: E402  (bench/, beside this 
 from accounts.models import User  # noqa: E402
 from assessments.models import Campaign  # noqa: E402
 from assessments.services.frameworks import framework_install  # noqa: E402
-from reports import registry  # noqa: E402
+from reports import registry, snapshots  # noqa: E402
 from reports.facts import dashboard_sections  # noqa: E402
 from reports.selectors import current_period  # noqa: E402
 from roi.finance import add_months  # noqa: E402
@@ -333,9 +335,17 @@ def measure(org) -> None:
             cursor.fetchall()
 
     floor_ms = median_ms(floor)
+    # What a view within REPORTS_DASHBOARD_MAX_AGE serves: the stored snapshot.
+    snapshots.dashboard(org, period, None, refresh=True)
+    stored = median_ms(lambda: snapshots.dashboard(org, period, None))
+    assert snapshots.dashboard(org, period, None).from_snapshot
     print(
-        f"dashboard data, every section, median:     {total:8.1f} ms"
+        f"dashboard data, every section computed, median: {total:8.1f} ms"
         f" (bar 300 ms: {'met' if total < 300 else 'NOT met'})"
+    )
+    print(
+        f"  read from its snapshot, median:          {stored:8.1f} ms"
+        f" (bar 300 ms: {'met' if stored < 300 else 'NOT met'})"
     )
     print(f"  filtered to one department, median:      {filtered:8.1f} ms")
     print(f"  baseline: four plain counts, median:     {floor_ms:8.1f} ms")

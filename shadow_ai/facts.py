@@ -24,13 +24,23 @@ def _period(period: Period) -> inv_selectors.Period:
 ORG_WIDE = " (whole organisation)"
 
 
+# Figures that are not about a period (decisions on tools, leadership's estimate, declared
+# spend): the previous period's would be today's again, so they get no "previous", and the
+# previous period's facts do not compute them.
+NOT_PER_PERIOD = {
+    "shadow.tools_unreviewed",
+    "shadow.leadership_estimate",
+    "shadow.personal_spend_month",
+    "shadow.licence_cost_month",
+}
+
+
 def _facts(
-    org, period: Period, department_id: int | None = None
+    org, period: Period, department_id: int | None = None, *, per_period_only: bool = False
 ) -> tuple[list[Fact], list[Chart], bool]:
     p = _period(period)
     inv = inv_selectors.inventory(organization=org, period=p)
     gap = insights.perception_gap(organization=org, period=p, detected=inv.detected)
-    spend = insights.personal_spend(organization=org)
     link = reverse("shadow_ai:inventory", kwargs={"org_slug": org.slug})
     insights_link = reverse("shadow_ai:insights", kwargs={"org_slug": org.slug})
     # Under a department filter, what the rollups can split by department is that
@@ -91,7 +101,7 @@ def _facts(
         fact(
             "shadow.tools_unreviewed",
             "Tools waiting for a decision" + whole,
-            Tool.objects.filter(status=ToolStatus.UNREVIEWED).count(),
+            None if per_period_only else Tool.objects.filter(status=ToolStatus.UNREVIEWED).count(),
             "count",
             "unreviewed_tools",
         ),
@@ -161,6 +171,24 @@ def _facts(
             suppressed=gap.gap_pp is None,
             url=insights_link,
         ),
+    ]
+    if not per_period_only:
+        facts += _spend_facts(org, fact, whole, insights_link)
+    if department_id is not None:
+        rows = [] if withheld else rows
+    chart = Chart(
+        key="shadow.risk_by_tool",
+        title="Risk score by tool",
+        kind="bar",
+        columns=["tool", "risk"],
+        rows=[[r.tool.name, r.risk.score] for r in rows[:15]],
+    )
+    return facts, [chart] if rows else [], inv.empty
+
+
+def _spend_facts(org, fact, whole: str, insights_link: str) -> list[Fact]:
+    spend = insights.personal_spend(organization=org)
+    return [
         fact(
             "shadow.personal_spend_month",
             "Personal spend on AI tools a month" + whole,
@@ -180,16 +208,6 @@ def _facts(
             url=insights_link,
         ),
     ]
-    if department_id is not None:
-        rows = [] if withheld else rows
-    chart = Chart(
-        key="shadow.risk_by_tool",
-        title="Risk score by tool",
-        kind="bar",
-        columns=["tool", "risk"],
-        rows=[[r.tool.name, r.risk.score] for r in rows[:15]],
-    )
-    return facts, [chart] if rows else [], inv.empty
 
 
 def section(*, org, period: Period, department_id: int | None = None) -> Section:
@@ -197,8 +215,8 @@ def section(*, org, period: Period, department_id: int | None = None) -> Section
     tools, requests, high-risk and sensitive requests and share of people using AI, each
     through privacy; the figures that are not split carry "(whole organisation)"."""
     facts, charts, empty = _facts(org, period, department_id)
-    previous_facts, _, _ = _facts(org, period.previous(), department_id)
-    before = {f.key: f for f in previous_facts}
+    previous_facts, _, _ = _facts(org, period.previous(), department_id, per_period_only=True)
+    before = {f.key: f for f in previous_facts if f.key not in NOT_PER_PERIOD}
     for f in facts:
         old = before.get(f.key)
         if old is not None and old.available and f.unit != "text":

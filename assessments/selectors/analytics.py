@@ -122,21 +122,9 @@ def _partitions(
             (_segment(segment), count),
         ):
             group[measure] = group.get(measure, 0.0) + value
-    if competencies and ids:
-        for campaign_id, department_id, competency_id, total in _rows(
-            "SELECT a.campaign_id, a.department_id, cs.competency_id, sum(cs.score)"
-            " FROM assessments_competencyscore cs"
-            " JOIN assessments_attempt a ON a.id = cs.attempt_id"
-            " WHERE a.campaign_id = ANY(%s) "
-            + LATEST_SCORED
-            + " AND cs.organization_id = %s"
-            + where
-            + " GROUP BY 1, 2, 3",
-            [ids, scope.organization.pk, *params],
-        ):
-            sums.setdefault((campaign_id, department_id), {})[_competency(competency_id)] = float(
-                total
-            )
+    if competencies:
+        for key, by_competency in _competency_sums(scope, ids).items():
+            sums.setdefault(key, {}).update(by_competency)
     partitions: dict[int, list[privacy.Group]] = {pk: [] for pk in ids}
     # Sorted by department id so that ties in complementary suppression fall the same way
     # on every request.
@@ -149,10 +137,43 @@ def _partitions(
     return partitions
 
 
-def campaign_release(scope: Scope, campaign: Campaign) -> privacy.Release:
+def _competency_sums(scope: Scope, ids: list[int]) -> dict[tuple, dict[str, float]]:
+    """Per (campaign, department), the sum of each competency's scores over the latest
+    scored attempts."""
+    if not ids:
+        return {}
+    where, params = _scope_sql(scope)
+    sums: dict[tuple, dict[str, float]] = {}
+    for campaign_id, department_id, competency_id, total in _rows(
+        "SELECT a.campaign_id, a.department_id, cs.competency_id, sum(cs.score)"
+        " FROM assessments_competencyscore cs"
+        " JOIN assessments_attempt a ON a.id = cs.attempt_id"
+        " WHERE a.campaign_id = ANY(%s) "
+        + LATEST_SCORED
+        + " AND cs.organization_id = %s"
+        + where
+        + " GROUP BY 1, 2, 3",
+        [ids, scope.organization.pk, *params],
+    ):
+        sums.setdefault((campaign_id, department_id), {})[_competency(competency_id)] = float(total)
+    return sums
+
+
+def campaign_release(
+    scope: Scope, campaign: Campaign, groups: list[privacy.Group] | None = None
+) -> privacy.Release:
     """The campaign's results by department, after suppression: the one source of the
-    summary and the heatmap shown together, so that both come from the same figures."""
-    groups = _partitions(scope, [campaign], competencies=True)[campaign.pk]
+    summary and the heatmap shown together, so that both come from the same figures.
+    `groups`: the campaign's partition already read without competencies (the dashboard
+    reads every campaign's that way), to which only the competency sums are added."""
+    if groups is None:
+        groups = _partitions(scope, [campaign], competencies=True)[campaign.pk]
+    else:
+        extra = _competency_sums(scope, [campaign.pk])
+        groups = [
+            privacy.Group(g.key, g.count, {**g.sums, **extra.get((campaign.pk, g.key), {})})
+            for g in groups
+        ]
     return privacy.protect(groups, threshold=scope.threshold)
 
 

@@ -5,6 +5,7 @@ through the privacy module)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
 import privacy
@@ -151,19 +152,20 @@ def coverage(organization: Organization) -> dict:
     """Share of active staff with an assessment record less than 12 months old, by
     department, released through the privacy module (small groups are withheld)."""
     since = timezone.now() - RECORD_VALID_FOR
-    recent = set(
-        Attempt.objects.filter(status=Attempt.Status.SCORED, submitted_at__gte=since).values_list(
-            "membership_id", flat=True
-        )
+    recent = Attempt.objects.filter(
+        membership_id=OuterRef("pk"), status=Attempt.Status.SCORED, submitted_at__gte=since
     )
-    people: dict[int | None, list[int]] = {}
-    for pk, department_id in Membership.objects.filter(is_active=True).values_list(
-        "pk", "department_id"
-    ):
-        people.setdefault(department_id, []).append(pk)
+    # Counted per department in PostgreSQL (10,000 members came back one by one before);
+    # in department order, so that ties in complementary suppression fall the same way.
+    per_department = (
+        Membership.objects.filter(is_active=True)
+        .values("department_id")
+        .annotate(people=Count("pk"), covered=Count("pk", filter=Exists(recent)))
+        .order_by(F("department_id").asc(nulls_last=True))
+    )
     groups = [
-        privacy.Group(key, len(members), {"covered": sum(m in recent for m in members)})
-        for key, members in people.items()
+        privacy.Group(row["department_id"], row["people"], {"covered": row["covered"]})
+        for row in per_department
     ]
     release = privacy.protect(groups, threshold=privacy.threshold_for(organization))
     names = dict(Department.objects.values_list("pk", "name"))

@@ -353,3 +353,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Reports (issue 11) ------------------------------------------------------------------
+# Seconds a computed executive dashboard is shown before it is computed again (the page
+# says when its figures were computed and offers a refresh); 0 computes on every view.
+REPORTS_DASHBOARD_MAX_AGE = env_int("REPORTS_DASHBOARD_MAX_AGE", 300, minimum=0)

@@ -6,6 +6,7 @@ Every table is a TenantModel; every unique constraint includes the organisation.
 from django.conf import settings
 from django.db import models
 
+from reports import codec
 from tenancy.models import TenantModel
 
 
@@ -106,3 +107,29 @@ class ReportVersion(TenantModel):
                 fields=["organization", "report", "number"], name="reports_version_unique_number"
             )
         ]
+
+
+class DashboardSnapshot(TenantModel):
+    """The executive dashboard's sections for one quarter and one department (0: the whole
+    organisation), as last computed, so that every view within REPORTS_DASHBOARD_MAX_AGE
+    reads one row instead of recomputing every module's figures (about half a second at
+    10,000 members and 10 million usage events). The page says when they were computed
+    and offers a refresh. A TenantModel, so another organisation's snapshot is behind the
+    same walls as its figures."""
+
+    period = models.CharField(max_length=7)  # "2026-Q3"
+    department_key = models.PositiveIntegerField(default=0)  # 0: whole organisation
+    sections = models.JSONField(encoder=codec.Encoder, decoder=codec.Decoder)
+    computed_at = models.DateTimeField()
+    compute_ms = models.PositiveIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "period", "department_key"],
+                name="reports_dashboardsnapshot_one_per_view",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Dashboard {self.period} ({self.department_key or 'all'})"

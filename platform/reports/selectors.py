@@ -1,10 +1,9 @@
-"""Reads: the dashboard's sections, the reports a member may see, a draft's progress."""
+"""Reads: the reports a member may see, a draft's progress."""
 
 from django.http import Http404
 from django.utils import timezone
 
 from ops.selectors import queue_health
-from reports.facts import dashboard_sections
 from reports.models import Report, ReportSection
 from reports.types import Period
 from tenancy.models import Role
@@ -20,14 +19,6 @@ def last_complete_period() -> Period:
 
 def period_choices(count: int = 8) -> list[Period]:
     return current_period().recent(count)
-
-
-def dashboard(org, period: Period, department_id: int | None) -> dict:
-    sections = dashboard_sections(org, period, department_id)
-    return {
-        "sections": sections,
-        "charts": {c.key: c for s in sections for c in s.charts},
-    }
 
 
 def visible_reports(membership):

@@ -110,3 +110,11 @@ class Section:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Section":
+        """The inverse of as_dict (a stored dashboard snapshot back into a Section)."""
+        data = dict(data)
+        facts = [Fact(**f) for f in data.pop("facts", [])]
+        charts = [Chart(**c) for c in data.pop("charts", [])]
+        return cls(**data, facts=facts, charts=charts)

@@ -5,6 +5,7 @@ import csv
 import io
 import zipfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -13,7 +14,7 @@ from django.views.generic import TemplateView
 
 from common.exports import csv_response
 from common.forms import add_validation_errors
-from reports import selectors, services
+from reports import selectors, services, snapshots
 from reports.forms import ApproveForm, SectionForm, StartForm
 from reports.models import Report, ReportSection
 from reports.pdf import report_pdf
@@ -52,11 +53,11 @@ class DashboardView(OrgView, TemplateView):
         if request.GET.get("format") != "csv":
             return super().get(request, *args, **kwargs)
         period, department_id, _ = self.filters()
-        data = selectors.dashboard(self.organization, period, department_id)
+        data = snapshots.dashboard(self.organization, period, department_id)
         slug = self.organization.slug
         key = request.GET.get("chart", "")
         if key:
-            chart = data["charts"].get(key)
+            chart = data.charts.get(key)
             if chart is None:
                 return csv_response(f"{slug}-dashboard.csv", ["message"], [[f"no chart {key}"]])
             return csv_response(f"{slug}-{key}-{period.label}.csv", chart.columns, chart.rows)
@@ -71,7 +72,7 @@ class DashboardView(OrgView, TemplateView):
                 f.source.get("query"),
                 f.source.get("period"),
             ]
-            for s in data["sections"]
+            for s in data.sections
             for f in s.facts
         )
         return csv_response(
@@ -80,12 +81,22 @@ class DashboardView(OrgView, TemplateView):
             rows,
         )
 
+    def post(self, request, *args, **kwargs):
+        """Refresh: compute the figures now rather than show the stored ones."""
+        period, department_id, _ = self.filters()
+        data = snapshots.dashboard(self.organization, period, department_id, refresh=True)
+        messages.success(request, f"Figures recomputed ({data.compute_ms} ms).")
+        return redirect(request.get_full_path())
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period, department_id, errors = self.filters()
-        data = selectors.dashboard(self.organization, period, department_id)
+        data = snapshots.dashboard(self.organization, period, department_id)
         context.update(
-            data,
+            sections=data.sections,
+            charts=data.charts,
+            dashboard=data,
+            max_age_minutes=max(1, settings.REPORTS_DASHBOARD_MAX_AGE // 60),
             period=period,
             periods=selectors.period_choices(),
             department_id=department_id,

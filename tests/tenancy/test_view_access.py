@@ -47,7 +47,7 @@ FORM = {"get": 200, "post": 400}  # an empty form is refused with its errors
 PAGES = {
     "core:org_home": Page(lambda c: {}, EVERYONE, {"get": 302}),
     "core:admin_home": Page(lambda c: {}, ADMIN, GET),
-    "core:executive_home": Page(lambda c: {}, LEADERS, GET),
+    "core:executive_home": Page(lambda c: {}, LEADERS, {"get": 200, "post": 302}),  # refresh
     "core:manager_home": Page(lambda c: {}, MANAGERS, GET),
     "core:employee_home": Page(lambda c: {}, EVERYONE, GET),
     "tenancy:members": Page(lambda c: {}, ADMIN, GET),

@@ -1,0 +1,135 @@
+"""The executive dashboard's snapshots: a view within the maximum age reads the stored
+figures, a refresh or an older snapshot computes them again, what is read back is what was
+computed (Decimal money and dates included), and another organisation reads none of it."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from reports import snapshots
+from reports.facts import dashboard_sections
+from reports.models import DashboardSnapshot
+from reports.selectors import current_period
+from reports.types import Chart, Fact, Section
+from roi.models import Stage, UseCase
+from tenancy.context import org_context
+
+CHART = "roi.use_cases_by_stage"
+
+
+def production(org, title: str) -> UseCase:
+    with org_context(org):
+        return UseCase.objects.create(
+            organization=org, title=title, problem="x", stage=Stage.PRODUCTION
+        )
+
+
+def stages_csv(client, org) -> str:
+    home = reverse("core:executive_home", kwargs={"org_slug": org.slug})
+    response = client.get(home, {"format": "csv", "chart": CHART})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_second_view_reads_the_snapshot_until_someone_recomputes(cast, client_for):
+    production(cast.org_a, "Ticket triage")
+    erin = client_for(cast.erin)
+    home = reverse("core:executive_home", kwargs={"org_slug": cast.org_a.slug})
+    first = erin.get(home)
+    assert first.status_code == 200 and not first.context["dashboard"].from_snapshot
+    assert "Figures computed" in first.content.decode()
+    assert "Production,1" in stages_csv(erin, cast.org_a)
+    production(cast.org_a, "Invoice matching")
+    # Within the maximum age the stored figures are shown, and the page says when from.
+    again = erin.get(home)
+    assert again.context["dashboard"].from_snapshot
+    assert "kept for up to 5 minutes" in again.content.decode()
+    assert "Production,1" in stages_csv(erin, cast.org_a)
+    refreshed = erin.post(home, {"refresh": "1"})
+    assert refreshed.status_code == 302 and refreshed["Location"] == home
+    assert "Production,2" in stages_csv(erin, cast.org_a)
+
+
+def test_a_snapshot_older_than_the_maximum_age_is_computed_again(cast):
+    production(cast.org_a, "Ticket triage")
+    period = current_period()
+    with org_context(cast.org_a):
+        assert not snapshots.dashboard(cast.org_a, period, None).from_snapshot
+        assert snapshots.dashboard(cast.org_a, period, None).from_snapshot
+        DashboardSnapshot.objects.update(computed_at=timezone.now() - timedelta(seconds=301))
+        fresh = snapshots.dashboard(cast.org_a, period, None)
+        assert not fresh.from_snapshot
+        assert DashboardSnapshot.objects.get().computed_at == fresh.computed_at  # stored again
+
+
+def test_each_department_has_its_own_snapshot(cast):
+    period = current_period()
+    with org_context(cast.org_a):
+        snapshots.dashboard(cast.org_a, period, None)
+        support = snapshots.dashboard(cast.org_a, period, cast.support.pk)
+        assert not support.from_snapshot  # not the whole organisation's figures
+        keys = set(DashboardSnapshot.objects.values_list("period", "department_key"))
+    assert keys == {(period.label, 0), (period.label, cast.support.pk)}
+
+
+def test_no_maximum_age_computes_every_time_and_stores_nothing(cast, settings):
+    settings.REPORTS_DASHBOARD_MAX_AGE = 0
+    with org_context(cast.org_a):
+        snapshots.dashboard(cast.org_a, current_period(), None)
+        assert not snapshots.dashboard(cast.org_a, current_period(), None).from_snapshot
+        assert not DashboardSnapshot.objects.exists()
+
+
+def test_what_is_read_back_is_what_was_computed(cast):
+    """Money stays Decimal (plain JSON would make it a string, which Fact.change takes for
+    text), dates stay dates, charts keep their rows."""
+    production(cast.org_a, "Ticket triage")
+    period = current_period()
+    with org_context(cast.org_a):
+        computed = dashboard_sections(cast.org_a, period)
+        snapshots.dashboard(cast.org_a, period, None)
+        read = snapshots.dashboard(cast.org_a, period, None)
+    assert read.from_snapshot
+    assert read.sections == computed
+    # Money as Decimal, months as dates, through the database and back.
+    section = Section(
+        "roi",
+        "Portfolio",
+        facts=[Fact("roi.value", "Value", Decimal("1234.50"), "money", {"module": "roi"})],
+        charts=[
+            Chart("roi.months", "By month", "line", ["month", "value"], [[date(2026, 7, 1), 2.5]])
+        ],
+    )
+    with org_context(cast.org_a):
+        DashboardSnapshot.objects.filter(period=period.label).update(sections=[section.as_dict()])
+        back = Section.from_dict(DashboardSnapshot.objects.get(period=period.label).sections[0])
+    assert back == section
+    assert isinstance(back.facts[0].value, Decimal)
+    assert isinstance(back.charts[0].rows[0][0], date)
+
+
+@pytest.mark.wall("rls")
+def test_another_organisation_reads_none_of_the_snapshots_in_the_database(cast):
+    with org_context(cast.org_a):
+        snapshots.dashboard(cast.org_a, current_period(), None)
+    with org_context(cast.org_b), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM reports_dashboardsnapshot")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_another_organisations_dashboard_never_shows_the_stored_figures(cast, client_for):
+    """Same quarter, same department key (0): Globex's page must be computed from Globex's
+    data, not read from Acme's snapshot; and Acme's page is a 404 to Globex's admin."""
+    production(cast.org_a, "Ticket triage")
+    assert "Production,1" in stages_csv(client_for(cast.erin), cast.org_a)  # stored
+    bob = client_for(cast.bob)
+    assert "Production,1" not in stages_csv(bob, cast.org_b)
+    with org_context(cast.org_b):
+        assert not DashboardSnapshot.objects.filter(organization=cast.org_a).exists()
+    acme = reverse("core:executive_home", kwargs={"org_slug": cast.org_a.slug})
+    assert bob.get(acme).status_code == 404
+    assert bob.post(acme, {"refresh": "1"}).status_code == 404
