@@ -122,6 +122,9 @@ class DashboardSnapshot(TenantModel):
     sections = models.JSONField(encoder=codec.Encoder, decoder=codec.Decoder)
     computed_at = models.DateTimeField()
     compute_ms = models.PositiveIntegerField(default=0)
+    # The anonymity threshold the figures were released under: a snapshot made under a
+    # lower one may show groups the organisation now withholds, so it is not served.
+    threshold = models.PositiveSmallIntegerField()
 
     class Meta(TenantModel.Meta):
         constraints = [

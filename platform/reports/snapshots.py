@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+import privacy
 from reports.facts import dashboard_sections
 from reports.models import DashboardSnapshot
 from reports.types import Period, Section
@@ -32,9 +33,11 @@ class Dashboard:
         return {c.key: c for s in self.sections for c in s.charts}
 
 
-def _fresh(snapshot: DashboardSnapshot | None, max_age: int) -> bool:
-    return snapshot is not None and timezone.now() - snapshot.computed_at < timedelta(
-        seconds=max_age
+def _fresh(snapshot: DashboardSnapshot | None, max_age: int, threshold: int) -> bool:
+    return (
+        snapshot is not None
+        and snapshot.threshold == threshold
+        and timezone.now() - snapshot.computed_at < timedelta(seconds=max_age)
     )
 
 
@@ -42,13 +45,14 @@ def dashboard(
     org, period: Period, department_id: int | None, *, refresh: bool = False
 ) -> Dashboard:
     """The dashboard's sections: the stored snapshot while it is younger than the maximum
-    age (and no refresh is asked for), otherwise computed and stored (inside the org's
-    context)."""
+    age and was released under today's anonymity threshold (and no refresh is asked for),
+    otherwise computed and stored (inside the org's context)."""
     key = department_id or 0
     max_age = settings.REPORTS_DASHBOARD_MAX_AGE
+    threshold = privacy.threshold_for(org)
     if not refresh and max_age > 0:
         snapshot = DashboardSnapshot.objects.filter(period=period.label, department_key=key).first()
-        if _fresh(snapshot, max_age):
+        if _fresh(snapshot, max_age, threshold):
             return Dashboard(
                 [Section.from_dict(s) for s in snapshot.sections],
                 snapshot.computed_at,
@@ -74,10 +78,11 @@ def dashboard(
                     sections=[s.as_dict() for s in sections],
                     computed_at=computed.computed_at,
                     compute_ms=computed.compute_ms,
+                    threshold=threshold,
                 )
             ],
             update_conflicts=True,
             unique_fields=["organization", "period", "department_key"],
-            update_fields=["sections", "computed_at", "compute_ms"],
+            update_fields=["sections", "computed_at", "compute_ms", "threshold"],
         )
     return computed

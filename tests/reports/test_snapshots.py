@@ -66,6 +66,20 @@ def test_a_snapshot_older_than_the_maximum_age_is_computed_again(cast):
         assert DashboardSnapshot.objects.get().computed_at == fresh.computed_at  # stored again
 
 
+def test_a_snapshot_released_under_a_lower_threshold_is_not_served(cast):
+    """Raising the anonymity threshold must withhold the groups it now covers at once, not
+    after the snapshot's maximum age."""
+    period = current_period()
+    with org_context(cast.org_a):
+        snapshots.dashboard(cast.org_a, period, None)
+        assert snapshots.dashboard(cast.org_a, period, None).from_snapshot
+    cast.org_a.anonymity_threshold += 3
+    cast.org_a.save(update_fields=["anonymity_threshold"])
+    with org_context(cast.org_a):
+        assert not snapshots.dashboard(cast.org_a, period, None).from_snapshot
+        assert DashboardSnapshot.objects.get().threshold == cast.org_a.anonymity_threshold
+
+
 def test_each_department_has_its_own_snapshot(cast):
     period = current_period()
     with org_context(cast.org_a):
