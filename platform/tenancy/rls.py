@@ -68,15 +68,34 @@ def grant_statements() -> list[str]:
     return statements
 
 
+# Autovacuum analyses a table once 50 rows + 10% of it have changed. One organisation is a
+# small share of a shared table, so a new organisation's rows could stay out of the
+# statistics for a long time: the planner then takes it for a handful of rows and picks
+# nested loops that cost quadratic time (the demo's fluency section on a database holding a
+# 10,000-member organisation: 393 ms, 28 ms once analysed; one query 510 ms under row-level
+# security: 2,220 new rows in a table of 122,000). 500 rows + 0.5% brings such an
+# organisation into the statistics at the next autovacuum round (autovacuum_naptime, 1 min).
+ANALYZE_AFTER = "autovacuum_analyze_threshold = 500, autovacuum_analyze_scale_factor = 0.005"
+
+
+def statistics_statement(table: str) -> str:
+    return f"ALTER TABLE {quote(table)} SET ({ANALYZE_AFTER})"
+
+
 def apply_policies(using: str = "owner", **kwargs) -> None:
     """post_migrate handler, on the alias that migrated (the owner); idempotent."""
     connection = connections[using]
     existing = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
+        # Partitioned parents take no storage parameters (their partitions are analysed).
+        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'p'")
+        partitioned = {name for (name,) in cursor.fetchall()}
         for model in tenant_models():
             if model._meta.db_table not in existing:
                 continue
             for statement in policy_statements(model):
                 cursor.execute(statement)
+            if model._meta.db_table not in partitioned:
+                cursor.execute(statistics_statement(model._meta.db_table))
         for statement in grant_statements():
             cursor.execute(statement)

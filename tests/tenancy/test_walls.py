@@ -153,6 +153,22 @@ def test_every_tenant_table_has_forced_row_level_security(db):
     assert rows == {table: (True, True) for table in tables}
 
 
+def test_every_tenant_table_is_analysed_after_a_small_share_of_it_changes(db):
+    """Not a wall, but the same shared tables: a new organisation's rows must reach the
+    planner's statistics soon (tenancy.rls.ANALYZE_AFTER); partitioned parents take none."""
+    tables = [m._meta.db_table for m in tenant_models()]
+    rows = dict(
+        raw(
+            "SELECT relname, coalesce(array_to_string(reloptions, ','), '') FROM pg_class "
+            "WHERE relname = ANY(%s) AND relkind = 'r'",
+            [tables],
+        )
+    )
+    assert {"assessments_competencyscore", "shadow_ai_dailyrollup"} <= set(rows)
+    wanted = "autovacuum_analyze_threshold=500,autovacuum_analyze_scale_factor=0.005"
+    assert {name: options for name, options in rows.items() if wanted not in options} == {}
+
+
 @pytest.mark.wall("rls")
 def test_raw_unfiltered_query_in_a_context_returns_no_rows_of_b(cast):
     with org_context(cast.org_a):
