@@ -274,16 +274,13 @@ def inventory(
     members = active_members(department_ids)
     sensitivity = department_sensitivities(department_ids)
     releases = {}
+    none = (0, 0, 0)
     for tool in tools:
         cells = per_tool[tool.pk]
-        groups = [
-            privacy.Group(
-                key,
-                cells.get(key, (0, 0, 0))[0],
-                {"events": cells.get(key, (0, 0, 0))[1], "sensitive": cells.get(key, (0, 0, 0))[2]},
-            )
-            for key in names
-        ]
+        groups = []
+        for key in names:
+            users, events, sensitive = cells.get(key, none)
+            groups.append(privacy.Group(key, users, {"events": events, "sensitive": sensitive}))
         releases[tool.pk] = privacy.protect(groups, threshold=threshold)
     published_events = [r.total.sum("events") for r in releases.values() if not r.total.suppressed]
     max_events = int(max(published_events, default=0))
