@@ -24,6 +24,33 @@ def median_ms(fn: Callable[[], object], runs: int = 7) -> float:
     return statistics.median(times)
 
 
+# The scored attempts and competency scores the benchmarks generate (insert's columns).
+ATTEMPT_COLUMNS = [
+    ("id", "bigint"),
+    ("organization_id", "bigint"),
+    ("campaign_id", "bigint"),
+    ("membership_id", "bigint"),
+    ("version_id", "bigint"),
+    ("status", "text"),
+    ("started_at", "timestamptz"),
+    ("submitted_at", "timestamptz"),
+    ("overall_score", "float8"),
+    ("overall_level", "text"),
+    ("segment", "text"),
+    ("department_id", "bigint"),
+    ("number", "int"),
+    ("item_ids", "jsonb"),
+    ("seed", "int"),
+]
+COMPETENCY_SCORE_COLUMNS = [
+    ("organization_id", "bigint"),
+    ("attempt_id", "bigint"),
+    ("competency_id", "bigint"),
+    ("score", "float8"),
+    ("level", "text"),
+]
+
+
 def insert(table: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
     """Bulk INSERT ... SELECT FROM unnest(arrays), 100,000 rows a statement.
 

@@ -30,6 +30,8 @@ django.setup()
 
 import numpy as np  # noqa: E402
 from bench_support import (  # noqa: E402  (bench/, beside this file)
+    ATTEMPT_COLUMNS,
+    COMPETENCY_SCORE_COLUMNS,
     insert,
     median_ms,
     org_remove,
@@ -154,23 +156,7 @@ def main() -> None:
                         score_rows.append((org.pk, attempt_id, c.pk, round(comp[c.pk], 2), level))
             insert(
                 "assessments_attempt",
-                [
-                    ("id", "bigint"),
-                    ("organization_id", "bigint"),
-                    ("campaign_id", "bigint"),
-                    ("membership_id", "bigint"),
-                    ("version_id", "bigint"),
-                    ("status", "text"),
-                    ("started_at", "timestamptz"),
-                    ("submitted_at", "timestamptz"),
-                    ("overall_score", "float8"),
-                    ("overall_level", "text"),
-                    ("segment", "text"),
-                    ("department_id", "bigint"),
-                    ("number", "int"),
-                    ("item_ids", "jsonb"),
-                    ("seed", "int"),
-                ],
+                ATTEMPT_COLUMNS,
                 attempt_rows,
             )
             insert(
@@ -190,13 +176,7 @@ def main() -> None:
             )
             insert(
                 "assessments_competencyscore",
-                [
-                    ("organization_id", "bigint"),
-                    ("attempt_id", "bigint"),
-                    ("competency_id", "bigint"),
-                    ("score", "float8"),
-                    ("level", "text"),
-                ],
+                COMPETENCY_SCORE_COLUMNS,
                 score_rows,
             )
         vacuum_analyze(TABLES)

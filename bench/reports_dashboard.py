@@ -47,6 +47,8 @@ django.setup()
 
 import numpy as np  # noqa: E402
 from bench_support import (  # noqa: E402  (bench/, beside this file)
+    ATTEMPT_COLUMNS,
+    COMPETENCY_SCORE_COLUMNS,
     Rollback,
     insert,
     median_ms,
@@ -134,34 +136,12 @@ def build(org, members: int, use_cases: int, calls: int, rng, shadow_events: int
             ]
     insert(
         "assessments_attempt",
-        [
-            ("id", "bigint"),
-            ("organization_id", "bigint"),
-            ("campaign_id", "bigint"),
-            ("membership_id", "bigint"),
-            ("version_id", "bigint"),
-            ("status", "text"),
-            ("started_at", "timestamptz"),
-            ("submitted_at", "timestamptz"),
-            ("overall_score", "float8"),
-            ("overall_level", "text"),
-            ("segment", "text"),
-            ("department_id", "bigint"),
-            ("number", "int"),
-            ("item_ids", "jsonb"),
-            ("seed", "int"),
-        ],
+        ATTEMPT_COLUMNS,
         attempts,
     )
     insert(
         "assessments_competencyscore",
-        [
-            ("organization_id", "bigint"),
-            ("attempt_id", "bigint"),
-            ("competency_id", "bigint"),
-            ("score", "float8"),
-            ("level", "text"),
-        ],
+        COMPETENCY_SCORE_COLUMNS,
         scores,
     )
     stages = [
