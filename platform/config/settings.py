@@ -358,3 +358,7 @@ LOGGING = {
 # Seconds a computed executive dashboard is shown before it is computed again (the page
 # says when its figures were computed and offers a refresh); 0 computes on every view.
 REPORTS_DASHBOARD_MAX_AGE = env_int("REPORTS_DASHBOARD_MAX_AGE", 300, minimum=0)
+# Seconds past that age the figures are still shown while a worker computes them again in
+# the background (the page says so); after it, or when the anonymity threshold changed, the
+# view computes them itself. 0: every view past the maximum age computes.
+REPORTS_DASHBOARD_STALE_FOR = env_int("REPORTS_DASHBOARD_STALE_FOR", 3600, minimum=0)

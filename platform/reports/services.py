@@ -17,14 +17,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from reports import prose
+from reports import prose, snapshots
 from reports.facts import digest, facts_document
 from reports.models import Report, ReportSection, ReportVersion
 from reports.render import unknown_numbers
 from reports.types import Period
 from slm.grounding import NUMBER
 from tenancy.context import org_context
-from tenancy.models import Organization
+from tenancy.models import Department, Organization
 
 logger = logging.getLogger(__name__)
 TASK = "reports.draft_sections"
@@ -400,3 +400,16 @@ def report_publish(*, organization, actor, report: Report) -> Report:
         after={"period": report.period},
     )
     return report
+
+
+def dashboard_refresh(*, org_id: int, period: str, department_id: int | None) -> int | None:
+    """A background refresh of a dashboard snapshot (reports.snapshots): the milliseconds
+    the computation took, or None when it was fresh already or the department is gone."""
+    with org_context(org_id):
+        organization = Organization.objects.filter(pk=org_id).first()
+        if organization is None:
+            return None
+        if department_id is not None and not Department.objects.filter(pk=department_id).exists():
+            return None
+        computed = snapshots.refresh(organization, Period.parse(period), department_id)
+    return None if computed is None else computed.compute_ms

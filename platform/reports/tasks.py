@@ -15,3 +15,11 @@ def draft_sections_task(org_id: int, section_ids: list[int]) -> dict:
 def draft_section_task(org_id: int, section_id: int) -> str:
     # Messages queued by the version before batching, still delivered after an upgrade.
     return services.section_write(org_id=org_id, section_id=section_id)
+
+
+@shared_task(name="reports.refresh_dashboard", acks_late=True)
+def refresh_dashboard_task(org_id: int, period: str, department_id: int | None) -> int | None:
+    """Compute a dashboard snapshot that a view served past its maximum age (default
+    queue); the milliseconds it took, or None when it was already fresh or the department
+    is gone."""
+    return services.dashboard_refresh(org_id=org_id, period=period, department_id=department_id)

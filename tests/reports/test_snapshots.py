@@ -2,6 +2,7 @@
 figures, a refresh or an older snapshot computes them again, what is read back is what was
 computed (Decimal money and dates included), and another organisation reads none of it."""
 
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,13 +11,14 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import snapshots
+from reports import services, snapshots
 from reports.facts import dashboard_sections
 from reports.models import DashboardSnapshot
 from reports.selectors import current_period
 from reports.types import Chart, Fact, Section
 from roi.models import Stage, UseCase
 from tenancy.context import org_context
+from tests.ops.conftest import celery_worker_process  # noqa: F401
 
 CHART = "roi.use_cases_by_stage"
 
@@ -54,16 +56,142 @@ def test_a_second_view_reads_the_snapshot_until_someone_recomputes(cast, client_
     assert "Production,2" in stages_csv(erin, cast.org_a)
 
 
-def test_a_snapshot_older_than_the_maximum_age_is_computed_again(cast):
+def age(seconds: int) -> None:
+    """Make the stored snapshots this many seconds old (in the org's context)."""
+    DashboardSnapshot.objects.update(computed_at=timezone.now() - timedelta(seconds=seconds))
+
+
+@pytest.mark.parametrize("stale_for", [0, 3600])
+def test_a_snapshot_past_every_allowance_is_computed_again_by_the_view(cast, settings, stale_for):
+    """Past the maximum age plus the stale allowance (or past the maximum age when there is
+    none), the view computes and stores the figures itself."""
+    settings.REPORTS_DASHBOARD_STALE_FOR = stale_for
     production(cast.org_a, "Ticket triage")
     period = current_period()
     with org_context(cast.org_a):
         assert not snapshots.dashboard(cast.org_a, period, None).from_snapshot
         assert snapshots.dashboard(cast.org_a, period, None).from_snapshot
-        DashboardSnapshot.objects.update(computed_at=timezone.now() - timedelta(seconds=301))
+        age(301 + stale_for)
         fresh = snapshots.dashboard(cast.org_a, period, None)
         assert not fresh.from_snapshot
         assert DashboardSnapshot.objects.get().computed_at == fresh.computed_at  # stored again
+
+
+def test_past_the_maximum_age_the_snapshot_is_served_and_a_refresh_asked_for_once(
+    cast, django_capture_on_commit_callbacks
+):
+    """Within the stale allowance no view waits for the computation: the stored figures are
+    shown, marked as being refreshed, and one refresh is asked of a worker however many
+    views come; the worker's side computes and stores them, after which views read them
+    fresh and the worker has nothing left to do."""
+    use_case = production(cast.org_a, "Ticket triage")
+    period = current_period()
+    with org_context(cast.org_a):
+        snapshots.dashboard(cast.org_a, period, None)
+        use_case.stage = Stage.PILOT
+        use_case.save(update_fields=["stage"])
+        age(301)
+        with django_capture_on_commit_callbacks() as asked:
+            stale = snapshots.dashboard(cast.org_a, period, None)
+        assert stale.from_snapshot and stale.refreshing
+        assert ["Production", 1] in stale.charts[CHART].rows
+        assert len(asked) == 1
+        queued = DashboardSnapshot.objects.get().refresh_queued_at
+        assert queued is not None
+        with django_capture_on_commit_callbacks() as again:
+            assert snapshots.dashboard(cast.org_a, period, None).refreshing
+        assert again == [] and DashboardSnapshot.objects.get().refresh_queued_at == queued
+    ms = services.dashboard_refresh(org_id=cast.org_a.pk, period=period.label, department_id=None)
+    assert ms is not None
+    with org_context(cast.org_a):
+        stored = DashboardSnapshot.objects.get()
+        assert stored.refresh_queued_at is None
+        fresh = snapshots.dashboard(cast.org_a, period, None)
+        assert fresh.from_snapshot and not fresh.refreshing
+        assert ["Production", 1] not in fresh.charts[CHART].rows
+    # Asked twice (two views before the worker ran): the second finds it done.
+    assert (
+        services.dashboard_refresh(org_id=cast.org_a.pk, period=period.label, department_id=None)
+        is None
+    )
+
+
+def test_a_lost_refresh_request_is_made_again_by_a_later_view(
+    cast, django_capture_on_commit_callbacks
+):
+    period = current_period()
+    with org_context(cast.org_a):
+        snapshots.dashboard(cast.org_a, period, None)
+        age(301)
+        DashboardSnapshot.objects.update(
+            refresh_queued_at=timezone.now() - snapshots.REQUEUE_AFTER - timedelta(seconds=1)
+        )
+        with django_capture_on_commit_callbacks() as asked:
+            assert snapshots.dashboard(cast.org_a, period, None).refreshing
+        assert len(asked) == 1
+
+
+def test_a_stale_snapshot_released_under_a_lower_threshold_is_not_served_either(cast):
+    period = current_period()
+    with org_context(cast.org_a):
+        snapshots.dashboard(cast.org_a, period, None)
+        age(301)
+    cast.org_a.anonymity_threshold += 3
+    cast.org_a.save(update_fields=["anonymity_threshold"])
+    with org_context(cast.org_a):
+        served = snapshots.dashboard(cast.org_a, period, None)
+        assert not served.from_snapshot and not served.refreshing
+
+
+def test_the_refresh_of_another_organisation_leaves_this_ones_snapshot_alone(cast):
+    period = current_period()
+    with org_context(cast.org_a):
+        snapshots.dashboard(cast.org_a, period, None)
+        age(301)
+        snapshots.dashboard(cast.org_a, period, None)  # asks for a refresh
+    services.dashboard_refresh(org_id=cast.org_b.pk, period=period.label, department_id=None)
+    with org_context(cast.org_a):
+        assert DashboardSnapshot.objects.get().refresh_queued_at is not None
+    with org_context(cast.org_b):
+        assert DashboardSnapshot.objects.get().organization_id == cast.org_b.pk
+    # A department of another organisation is not one of Globex's: nothing is computed.
+    assert (
+        services.dashboard_refresh(
+            org_id=cast.org_b.pk, period=period.label, department_id=cast.support.pk
+        )
+        is None
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, databases=["default", "system"])
+def test_a_real_worker_computes_what_a_view_served_past_its_maximum_age(
+    celery_worker_process,  # noqa: F811
+    live_cast,
+    client_for,
+):
+    production(live_cast.org_a, "Ticket triage")
+    erin = client_for(live_cast.erin)
+    home = reverse("core:executive_home", kwargs={"org_slug": live_cast.org_a.slug})
+    assert not erin.get(home).context["dashboard"].from_snapshot
+    production(live_cast.org_a, "Invoice matching")
+    with org_context(live_cast.org_a):
+        age(301)
+        before = DashboardSnapshot.objects.get().computed_at
+    page = erin.get(home)
+    assert page.context["dashboard"].refreshing
+    assert "newer figures are being computed" in page.content.decode()
+    deadline = time.monotonic() + 120
+    while True:
+        with org_context(live_cast.org_a):
+            stored = DashboardSnapshot.objects.get()
+        if stored.computed_at > before and stored.refresh_queued_at is None:
+            break
+        assert time.monotonic() < deadline, "the worker did not refresh the snapshot"
+        time.sleep(0.5)
+    after = erin.get(home).context["dashboard"]
+    assert after.from_snapshot and not after.refreshing
+    assert "Production,2" in stages_csv(erin, live_cast.org_a)
 
 
 def test_a_snapshot_released_under_a_lower_threshold_is_not_served(cast):
