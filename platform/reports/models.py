@@ -115,8 +115,8 @@ class DashboardSnapshot(TenantModel):
     reads one row instead of recomputing every module's figures (about three quarters of a
     second at 10,000 members and 10 million usage events), and past it, for a while, is
     served while a worker computes it again (reports.snapshots). The page says when they
-    were computed and offers a refresh. A TenantModel, so another organisation's snapshot is behind the
-    same walls as its figures."""
+    were computed and offers a refresh. A TenantModel, so another organisation's snapshot
+    is behind the same walls as its figures."""
 
     period = models.CharField(max_length=7)  # "2026-Q3"
     department_key = models.PositiveIntegerField(default=0)  # 0: whole organisation
