@@ -63,6 +63,12 @@ def _served(snapshot: DashboardSnapshot, *, refreshing: bool = False) -> Dashboa
     )
 
 
+def _stored(period: Period, department_id: int | None) -> DashboardSnapshot | None:
+    return DashboardSnapshot.objects.filter(
+        period=period.label, department_key=department_id or 0
+    ).first()
+
+
 def dashboard(
     org, period: Period, department_id: int | None, *, refresh: bool = False
 ) -> Dashboard:
@@ -70,11 +76,10 @@ def dashboard(
     age (or, past it, within the stale allowance, with a background refresh asked for) and
     was released under today's anonymity threshold, and no refresh is asked for; otherwise
     computed and stored (inside the org's context)."""
-    key = department_id or 0
     max_age = settings.REPORTS_DASHBOARD_MAX_AGE
     threshold = privacy.threshold_for(org)
     if not refresh and max_age > 0:
-        snapshot = DashboardSnapshot.objects.filter(period=period.label, department_key=key).first()
+        snapshot = _stored(period, department_id)
         if snapshot is not None and snapshot.threshold == threshold:
             age = timezone.now() - snapshot.computed_at
             if age < timedelta(seconds=max_age):
@@ -97,7 +102,8 @@ def _compute(
         from_snapshot=False,
     )
     if store:
-        # One row per view; two requests computing at once both store, the later wins.
+        # One row per quarter and department; two computing at once both store, the
+        # later wins.
         DashboardSnapshot.objects.bulk_create(
             [
                 DashboardSnapshot(
@@ -151,9 +157,7 @@ def _refresh_later(
 def refresh(org, period: Period, department_id: int | None) -> Dashboard | None:
     """The worker's side of a background refresh (inside the org's context): compute and
     store, unless a view or another worker already did since the request."""
-    snapshot = DashboardSnapshot.objects.filter(
-        period=period.label, department_key=department_id or 0
-    ).first()
+    snapshot = _stored(period, department_id)
     if snapshot is not None and snapshot.refresh_queued_at is None:
         return None  # computed again since the request (the request is cleared on store)
     threshold = privacy.threshold_for(org)
