@@ -362,3 +362,8 @@ REPORTS_DASHBOARD_MAX_AGE = env_int("REPORTS_DASHBOARD_MAX_AGE", 300, minimum=0)
 # the background (the page says so); after it, or when the anonymity threshold changed, the
 # view computes them itself. 0: every view past the maximum age computes.
 REPORTS_DASHBOARD_STALE_FOR = env_int("REPORTS_DASHBOARD_STALE_FOR", 3600, minimum=0)
+# Seconds a dashboard snapshot counts as watched after its last view: the periodic sweep
+# (reports.warm_dashboards) keeps watched snapshots, and the current quarter of each watched
+# department, computed before they expire, so that views do not wait for a computation even
+# after a quiet night or at the start of a quarter. 0: no sweep.
+REPORTS_DASHBOARD_WARM_FOR = env_int("REPORTS_DASHBOARD_WARM_FOR", 7 * 24 * 3600, minimum=0)

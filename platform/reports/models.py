@@ -114,8 +114,9 @@ class DashboardSnapshot(TenantModel):
     organisation), as last computed, so that every view within REPORTS_DASHBOARD_MAX_AGE
     reads one row instead of recomputing every module's figures (about three quarters of a
     second at 10,000 members and 10 million usage events), and past it, for a while, is
-    served while a worker computes it again (reports.snapshots). The page says when they
-    were computed and offers a refresh. A TenantModel, so another organisation's snapshot
+    served while a worker computes it again (reports.snapshots); the ones watched lately are
+    recomputed by a periodic sweep before they expire. The page says when they were
+    computed and offers a refresh. A TenantModel, so another organisation's snapshot
     is behind the same walls as its figures."""
 
     period = models.CharField(max_length=7)  # "2026-Q3"
@@ -129,6 +130,9 @@ class DashboardSnapshot(TenantModel):
     # When a view past the maximum age asked a worker to compute the figures again: one
     # request per snapshot, not one per view (reports.snapshots).
     refresh_queued_at = models.DateTimeField(null=True, blank=True)
+    # When someone last looked at it (at most one write per VIEW_MARK_EVERY): the
+    # snapshots watched lately are kept computed by the warm sweep, unwatched ones purged.
+    viewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
         constraints = [

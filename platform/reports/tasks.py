@@ -23,3 +23,9 @@ def refresh_dashboard_task(org_id: int, period: str, department_id: int | None) 
     queue); the milliseconds it took, or None when it was already fresh or the department
     is gone."""
     return services.dashboard_refresh(org_id=org_id, period=period, department_id=department_id)
+
+
+@shared_task(name="reports.warm_dashboards")
+def warm_dashboards_task() -> int:
+    """Beat: keep the dashboard snapshots watched lately computed before they expire."""
+    return services.dashboards_warm()
