@@ -13,12 +13,14 @@ checkpoint moved and stops.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import queue
 import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -375,7 +377,7 @@ def upload_process(*, org_id: int, upload_id: int, chunk_rows: int | None = None
     # halves overlap (psycopg releases the GIL while PostgreSQL works).
     ahead = not connections[DEFAULT_DB_ALIAS].in_atomic_block
     try:
-        with open(upload_path(upload), "rb") as raw:
+        with open(upload_path(upload), "rb") as raw, _fewer_collections():
             chunks = _chunks(raw, fmt, options, checkpoint, chunk_rows, upload.size, ingestor)
             with ReadAhead(chunks, enabled=ahead) as prepared:
                 for chunk in prepared:
@@ -396,6 +398,25 @@ def upload_process(*, org_id: int, upload_id: int, chunk_rows: int | None = None
             error=f"processing failed unexpectedly ({type(exc).__name__}); nothing was kept, "
             "try again or ask an operator to look at the worker's log",
         )
+
+
+# Generation-0 threshold while an upload is read (Python's default is 700 allocations).
+GC_THRESHOLD = (50_000, 50, 1000)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A chunk's 100,000 parsed rows stay alive until they are stored, so with the default
+    thresholds the cyclic collector walks them, and all of Django, again and again, holding
+    the GIL that the loading thread needs to hand PostgreSQL its next statement. Rows make
+    no reference cycles; reference counting frees them. bench/shadow_ingest.py, 2 million
+    lines: median 22.1 s instead of 24.8 s over five runs each, peak memory unchanged."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def _chunks(

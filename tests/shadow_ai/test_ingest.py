@@ -376,3 +376,33 @@ def test_an_email_that_is_a_members_login_is_linked_at_once_but_not_another_orga
             )[0][0]
             == 10
         )
+
+
+def test_fewer_collections_while_reading_and_the_thresholds_restored_after(cast, monkeypatch):
+    """The collector's thresholds are raised while an upload is read (its parsed rows would
+    otherwise be walked again and again) and restored afterwards, also when it fails."""
+    import gc
+
+    alice = cast.member("alice")
+    source = make_source(cast.org_a, cast.alice)
+    before = gc.get_threshold()
+    seen = []
+    real_flush = ingest._flush
+
+    def flush(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return real_flush(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "_flush", flush)
+    up, _ = upload(cast.org_a, cast.alice, alice, source, squid_log(30), chunk_rows=10)
+    assert up.status == UploadStatus.DONE, up.error
+    assert seen and set(seen) == {ingest.GC_THRESHOLD}
+    assert gc.get_threshold() == before
+
+    def dying_flush(*args, **kwargs):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(ingest, "_flush", dying_flush)
+    with pytest.raises(SystemExit):
+        upload(cast.org_a, cast.alice, alice, source, squid_log(5, start=NOW - 7200))
+    assert gc.get_threshold() == before
