@@ -114,17 +114,24 @@ DELETE FROM shadow_fresh f
 WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.ts = f.at AND ins.event_hash = f.h)
 """
 
-# Rollups: the chunk grouped once; rows that exist (a day spread over two chunks) are
-# updated, new ones inserted plainly (ON CONFLICT's speculative insertion per row costs
-# more than the lookup). A racing transaction makes the insert fail: then ROLL_UP_RACING.
-# Both look only at the chunk's days, not at all of the organisation's rollups.
+# Rollups: the chunk grouped once, each group looked up once in the stored rollups
+# (`stored`: a day spread over two chunks, a second log source for the same days). Stored
+# groups are added to; every other group is inserted plainly (the unique key still guards).
+# A transaction storing the same keys meanwhile makes that insert fail: ROLL_UP_RACING then
+# adds the groups not updated, so nothing the update added is added twice.
 ROLL_UP_SELECT = f"""
-SELECT (f.at AT TIME ZONE 'UTC')::date AS day, f.tool_id, f.identity_id,
-    max(f.membership_id) AS membership_id, max(f.department_id) AS department_id,
-    count(*) AS events, sum(f.bytes) AS bytes,
-    count(*) FILTER (WHERE f.sensitivity IN {SENSITIVE}) AS sensitive
-FROM {{rows}} f WHERE f.tool_id IS NOT NULL
-GROUP BY 1, 2, 3
+SELECT x.*, EXISTS (
+    SELECT 1 FROM shadow_ai_dailyrollup r WHERE r.organization_id = %(org)s AND r.day = x.day
+        AND r.tool_id = x.tool_id AND r.identity_id = x.identity_id
+) AS stored
+FROM (
+    SELECT (f.at AT TIME ZONE 'UTC')::date AS day, f.tool_id, f.identity_id,
+        max(f.membership_id) AS membership_id, max(f.department_id) AS department_id,
+        count(*) AS events, sum(f.bytes) AS bytes,
+        count(*) FILTER (WHERE f.sensitivity IN {SENSITIVE}) AS sensitive
+    FROM {{rows}} f WHERE f.tool_id IS NOT NULL
+    GROUP BY 1, 2, 3
+) x
 """
 ROLL_UP_GROUP = "CREATE TEMP TABLE shadow_roll ON COMMIT DROP AS " + ROLL_UP_SELECT.format(
     rows="shadow_fresh"
@@ -138,7 +145,7 @@ UPDATE shadow_ai_dailyrollup r SET events = r.events + g.events, bytes = r.bytes
     sensitive_events = r.sensitive_events + g.sensitive, membership_id = g.membership_id,
     department_id = g.department_id
 FROM shadow_roll g
-WHERE r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
+WHERE g.stored AND r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
     AND r.identity_id = g.identity_id
     AND r.day BETWEEN (to_timestamp(%(lo)s) AT TIME ZONE 'UTC')::date
         AND (to_timestamp(%(hi)s) AT TIME ZONE 'UTC')::date
@@ -148,21 +155,14 @@ INSERT INTO shadow_ai_dailyrollup (organization_id, day, tool_id, identity_id,
     membership_id, department_id, events, bytes, sensitive_events)
 SELECT %(org)s, g.day, g.tool_id, g.identity_id, g.membership_id, g.department_id,
     g.events, g.bytes, g.sensitive
-FROM shadow_roll g
-WHERE NOT EXISTS (
-    SELECT 1 FROM shadow_ai_dailyrollup r
-    WHERE r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
-        AND r.identity_id = g.identity_id
-        AND r.day BETWEEN (to_timestamp(%(lo)s) AT TIME ZONE 'UTC')::date
-        AND (to_timestamp(%(hi)s) AT TIME ZONE 'UTC')::date
-)
+FROM shadow_roll g WHERE NOT g.stored
 """
 ROLL_UP_RACING = """
 INSERT INTO shadow_ai_dailyrollup AS r (organization_id, day, tool_id, identity_id,
     membership_id, department_id, events, bytes, sensitive_events)
 SELECT %(org)s, g.day, g.tool_id, g.identity_id, g.membership_id, g.department_id,
     g.events, g.bytes, g.sensitive
-FROM shadow_roll g
+FROM shadow_roll g WHERE NOT g.stored
 ON CONFLICT (organization_id, day, tool_id, identity_id) DO UPDATE SET
     events = r.events + excluded.events,
     bytes = r.bytes + excluded.bytes,
@@ -282,8 +282,10 @@ def store_chunk(
     result = StoreResult()
     params = {"org": org_id, "upload": upload_id, "lo": span[0], "hi": span[1]}
     with connection.cursor() as cursor:
-        # Room for the chunk's grouping in memory (the default spills it to disk).
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+        # Room for the chunk's grouping in memory (the default spills it to disk), and no
+        # JIT: its statements are costed high but run in tens of milliseconds, and compiling
+        # them took as long again.
+        cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
         if not durable:
             # An upload's chunk commits with its checkpoint: if a crash loses the commit,
             # both are lost and the chunk is simply read again. No need to wait for the
