@@ -240,10 +240,16 @@ class Chunk:
     last_line: int = 0
     position: int = 0  # bytes of the stored file read so far (the progress bar)
     end: bool = False
-    # Set by Ingestor.prepare: the COPY lines, rows ignored, whether prompts are among them.
-    lines: list[str] | None = None
+    # Set by Ingestor.prepare, in the reading thread when there is one, so that the thread
+    # loading the chunk (the pipeline's critical path) runs no per-row Python: the COPY
+    # text in one block, how many rows it holds, rows ignored, whether prompts are among
+    # them, the lowest and highest timestamp, and the months they fall in.
+    copy_text: str | None = None
+    staged: int = 0
     ignored: int = 0
     prompts: bool = False
+    span: tuple[float, float] = (0.0, 0.0)
+    months: set = field(default_factory=set)
 
 
 class Ingestor:
@@ -314,25 +320,27 @@ class Ingestor:
 
     def prepare(self, chunk: Chunk) -> Chunk:
         """Resolve and format a chunk's rows (may run ahead, in the reading thread)."""
-        if chunk.lines is None:
-            chunk.lines, chunk.ignored, chunk.prompts = self.lines(chunk.rows)
+        if chunk.copy_text is None:
+            lines, chunk.ignored, chunk.prompts = self.lines(chunk.rows)
+            chunk.copy_text, chunk.staged = "".join(lines), len(lines)
+            stamps = [r.ts for r in chunk.rows]
+            chunk.span = (min(stamps), max(stamps)) if stamps else (0.0, 0.0)
+            chunk.months = months_of(stamps)
         return chunk
 
     def store(self, chunk: Chunk) -> tuple[int, int, int]:
         """(inserted, duplicates, ignored) for a chunk, in the caller's transaction."""
         self.prepare(chunk)
-        lines, ignored, prompts = chunk.lines, chunk.ignored, chunk.prompts
-        stamps = [r.ts for r in chunk.rows]
         result = store_chunk(
             org_id=self.org_id,
             upload_id=self.upload_id,
-            lines=lines,
-            span=(min(stamps), max(stamps)),
-            with_prompts=prompts,
+            lines=[chunk.copy_text] if chunk.copy_text else [],
+            span=chunk.span,
+            with_prompts=chunk.prompts,
             durable=self.durable,
         )
         self.new_host_ids.extend(result.new_host_ids)
-        return result.inserted, len(lines) - result.inserted, ignored
+        return result.inserted, chunk.staged - result.inserted, chunk.ignored
 
     def announce_hosts(self) -> None:
         """After commit: ask host classification (shadowgov) about the hosts seen first."""
@@ -516,7 +524,7 @@ def _flush(
             )
         if end:
             raise FileError("the file holds no log lines")
-    partitions_ensure(months_of(r.ts for r in chunk.rows))
+    partitions_ensure(chunk.months)
     with org_context(ingestor.org_id):
         locked = Upload.objects.select_for_update().get(pk=upload.pk)
         if locked.lines_done != checkpoint or locked.status != UploadStatus.PROCESSING:
