@@ -140,15 +140,29 @@ ROLL_UP_GROUP = "CREATE TEMP TABLE shadow_roll ON COMMIT DROP AS " + ROLL_UP_SEL
 ROLL_UP_GROUP_STAGED = "CREATE TEMP TABLE shadow_roll ON COMMIT DROP AS " + ROLL_UP_SELECT.format(
     rows=f"({STAGED.replace(HASH_EXPR, '0')})"
 )
+# Returns how many stored groups found no row to update: a row deleted since the grouping
+# looked (an upload discarded meanwhile by another transaction). Those groups are then
+# marked as new (ROLL_UP_UNSTORE) and inserted with the rest, so no count is lost.
 ROLL_UP_UPDATE = """
-UPDATE shadow_ai_dailyrollup r SET events = r.events + g.events, bytes = r.bytes + g.bytes,
-    sensitive_events = r.sensitive_events + g.sensitive, membership_id = g.membership_id,
-    department_id = g.department_id
-FROM shadow_roll g
-WHERE g.stored AND r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
-    AND r.identity_id = g.identity_id
-    AND r.day BETWEEN (to_timestamp(%(lo)s) AT TIME ZONE 'UTC')::date
-        AND (to_timestamp(%(hi)s) AT TIME ZONE 'UTC')::date
+WITH updated AS (
+    UPDATE shadow_ai_dailyrollup r SET events = r.events + g.events, bytes = r.bytes + g.bytes,
+        sensitive_events = r.sensitive_events + g.sensitive, membership_id = g.membership_id,
+        department_id = g.department_id
+    FROM shadow_roll g
+    WHERE g.stored AND r.organization_id = %(org)s AND r.day = g.day AND r.tool_id = g.tool_id
+        AND r.identity_id = g.identity_id
+        AND r.day BETWEEN (to_timestamp(%(lo)s) AT TIME ZONE 'UTC')::date
+            AND (to_timestamp(%(hi)s) AT TIME ZONE 'UTC')::date
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM shadow_roll WHERE stored) - (SELECT count(*) FROM updated)
+"""
+ROLL_UP_UNSTORE = """
+UPDATE shadow_roll g SET stored = false
+WHERE g.stored AND NOT EXISTS (
+    SELECT 1 FROM shadow_ai_dailyrollup r WHERE r.organization_id = %(org)s AND r.day = g.day
+        AND r.tool_id = g.tool_id AND r.identity_id = g.identity_id
+)
 """
 ROLL_UP_INSERT = """
 INSERT INTO shadow_ai_dailyrollup (organization_id, day, tool_id, identity_id,
@@ -327,6 +341,8 @@ def store_chunk(
             result.inserted = cursor.fetchone()[0]
         cursor.execute(ROLL_UP_GROUP if careful else ROLL_UP_GROUP_STAGED, params)
         cursor.execute(ROLL_UP_UPDATE, params)
+        if cursor.fetchone()[0]:
+            cursor.execute(ROLL_UP_UNSTORE, params)
         try:
             with transaction.atomic(using=DEFAULT_DB_ALIAS):
                 cursor.execute(ROLL_UP_INSERT, params)
