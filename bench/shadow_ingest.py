@@ -40,6 +40,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_support import vacuum_analyze  # noqa: E402  (bench/, beside this file)
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
 
@@ -253,6 +254,9 @@ def main() -> None:
             cursor.execute("DELETE FROM shadow_ai_event WHERE organization_id = %s", [org.pk])
         with system_context():
             Organization.objects.filter(slug=SLUG).delete()
+        # As autovacuum would: on a PostgreSQL without it, the dead rows of each run
+        # (2 million events, their rollups) slowed every later run by a fifth.
+        vacuum_analyze(["shadow_ai_event", "shadow_ai_dailyrollup", "shadow_ai_quarterrollup"])
         for path in work.iterdir():
             path.unlink()
         work.rmdir()
