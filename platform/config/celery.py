@@ -40,14 +40,14 @@ app.conf.beat_schedule = {
         "task": "shadow_ai.apply_retention",
         "schedule": crontab(hour=2, minute=35),
     },
-    # Prompts get their task category and sensitivity on the model queue; hosts whose
-    # classification request was lost are sent again.
     # Issue 11: dashboard snapshots watched lately are recomputed before they expire, so no
     # view waits for the computation after a quiet hour or at the start of a quarter.
     "reports-warm-dashboards": {
         "task": "reports.warm_dashboards",
         "schedule": crontab(minute="*/10"),
     },
+    # Prompts get their task category and sensitivity on the model queue; hosts whose
+    # classification request was lost are sent again.
     "shadow-ai-requeue-classification": {
         "task": "shadow_ai.requeue_classification",
         "schedule": crontab(minute="*/5"),

@@ -419,8 +419,7 @@ def dashboards_warm() -> int:
     """The periodic sweep over every organisation's dashboard snapshots (reports.snapshots
     .warm), one organisation's context at a time: the refreshes asked for."""
     asked = 0
-    for org_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
-        with org_context(org_id):
-            organization = Organization.objects.get(pk=org_id)
+    for organization in Organization.objects.order_by("pk"):
+        with org_context(organization):
             asked += snapshots.warm(organization)
     return asked

@@ -215,7 +215,8 @@ def warm(org) -> int:
     ).delete()
     if max_age <= 0 or warm_for <= 0:
         return 0
-    stored = {(s.period, s.department_key): s for s in DashboardSnapshot.objects.all()}
+    # The keys and dates decide; the sections (the bulk of each row) are not read.
+    stored = {(s.period, s.department_key): s for s in DashboardSnapshot.objects.defer("sections")}
     watched = {
         key
         for key, s in stored.items()
